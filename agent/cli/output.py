@@ -1,0 +1,73 @@
+"""Printing for the CLI: results to stdout, errors and progress to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+T = TypeVar("T")
+
+
+def stdout() -> Console:
+    return Console(file=sys.stdout, soft_wrap=True)
+
+
+def stderr() -> Console:
+    return Console(file=sys.stderr, soft_wrap=True)
+
+
+def error_line(message: str) -> None:
+    """One red line on stderr."""
+    stderr().print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+
+
+def warn_line(message: str) -> None:
+    stderr().print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output: one JSON document on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+@contextmanager
+def progress(description: str, total: int | None, enabled: bool = True) -> Iterator[Any]:
+    """A progress bar on stderr; `advance()` on the yielded object moves it."""
+    bar = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr(),
+        transient=False,
+        disable=not enabled,
+    )
+    with bar:
+        task = bar.add_task(description, total=total)
+
+        class _Handle:
+            def advance(self, n: int = 1, note: str | None = None) -> None:
+                bar.update(task, advance=n, description=note or description)
+
+        yield _Handle()
+
+
+def track(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+    with progress(description, total) as handle:
+        for item in items:
+            yield item
+            handle.advance()
