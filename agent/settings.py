@@ -226,3 +226,14 @@ def settings_table() -> list[tuple[str, str, str]]:
             default = "unset" if field.default is None else str(field.default)
         rows.append((env, default, field.description or ""))
     return rows
+
+
+def settings_markdown() -> str:
+    """The README's configuration table."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{env}` | {default} | {desc} |" for env, default, desc in settings_table()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # `python -m agent.settings` prints the README table
+    print(settings_markdown())
