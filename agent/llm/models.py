@@ -1,0 +1,153 @@
+"""Model specs → LangChain chat models.
+
+Specs follow LangChain's `init_chat_model` `provider:model` form:
+
+- `openai:<model>`: OpenAI with OPENAI_API_KEY, or any OpenAI-compatible server (vLLM,
+  Ollama, llama-server, `python -m llama_cpp.server`) when BRIEF_BASE_URL is set;
+- `llamacpp:<path to .gguf>` (or a catalog name pulled with `brief models pull`): in-process
+  llama-cpp-python (extra `local`);
+- `none`: no model; callers run in extractive mode.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_openai import ChatOpenAI
+
+from agent.errors import ConfigError
+from agent.llm.resilience import limited
+
+VALID_FORMS = "none, openai:<model> (e.g. openai:gpt-4o-mini), llamacpp:<path to .gguf>"
+PROVIDERS = ("openai", "llamacpp")
+LOCAL_INSTALL = "pip install 'brief[local]'"
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """`provider:model` → (provider, model); `none` → ("none", "")."""
+    text = (spec or "").strip()
+    if text.lower() == "none":
+        return "none", ""
+    provider, sep, name = text.partition(":")
+    provider = provider.strip().lower()
+    if not sep or provider not in PROVIDERS or not name.strip():
+        raise ConfigError(
+            f"invalid model spec {spec!r}",
+            f"use one of: {VALID_FORMS} (BRIEF_MODEL or --model)",
+        )
+    return provider, name.strip()
+
+
+def is_extractive(spec: str | None) -> bool:
+    """True when the spec means no model at all (extractive mode)."""
+    return spec is None or parse_spec(spec)[0] == "none"
+
+
+class BriefChatOpenAI(ChatOpenAI):
+    """ChatOpenAI whose calls hold a slot of the backend's concurrency limit."""
+
+    concurrency: int = 4
+
+    def _limit_key(self) -> str:
+        return str(self.openai_api_base or "https://api.openai.com/v1")
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        with limited(self._limit_key(), self.concurrency):
+            return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        with limited(self._limit_key(), self.concurrency):
+            yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+def resolve_gguf(name: str, settings: Any) -> Path:
+    """A .gguf path, or a catalog name already pulled into `home/models`."""
+    path = Path(name).expanduser()
+    if path.is_file():
+        return path
+    from agent.llm.catalog import find
+
+    entry = find(name)
+    if entry is not None and (settings.home / "models" / entry.filename).is_file():
+        return settings.home / "models" / entry.filename
+    hint = f"run `brief models pull {entry.name}`" if entry else "fix the path after llamacpp:"
+    raise ConfigError(f"model file not found: {name}", hint)
+
+
+def _openai(name: str, spec: str, settings: Any) -> BaseChatModel:
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    if settings.base_url is None and not key:
+        raise ConfigError(
+            f"OPENAI_API_KEY is not set for model {spec}",
+            "export OPENAI_API_KEY=sk-..., or set BRIEF_BASE_URL to an OpenAI-compatible server",
+        )
+    return BriefChatOpenAI(
+        model=name,
+        api_key=key or "not-needed",
+        base_url=settings.base_url,
+        timeout=settings.model_timeout,
+        max_retries=settings.model_retries,
+        concurrency=settings.model_concurrency,
+        stream_usage=settings.base_url is None,
+        metadata={
+            "brief_model": spec,
+            "brief_local": settings.base_url is not None,
+            "brief_max_reask": settings.max_reask,
+            "brief_structured": "json_schema" if settings.base_url is None else "auto",
+        },
+    )
+
+
+def _llamacpp(name: str, spec: str, settings: Any) -> BaseChatModel:
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError:
+        raise ConfigError(
+            f"model {spec} needs llama-cpp-python, which is not installed",
+            LOCAL_INSTALL,
+        ) from None
+    from agent.llm.llamacpp_chat import ChatLlamaCpp
+
+    path = resolve_gguf(name, settings)
+    return ChatLlamaCpp(
+        model_path=str(path),
+        n_ctx=settings.n_ctx,
+        n_threads=settings.n_threads,
+        n_gpu_layers=settings.n_gpu_layers,
+        metadata={
+            "brief_model": f"llamacpp:{path.name}",
+            "brief_local": True,
+            "brief_max_reask": settings.max_reask,
+            "brief_structured": "grammar",
+        },
+    )
+
+
+def make_chat_model(spec: str, settings: Any) -> BaseChatModel | None:
+    """The chat model for a spec, or None for `none` (extractive mode).
+
+    Raises ConfigError for a bad spec, a missing API key, a missing model file or a missing
+    llama-cpp-python.
+    """
+    provider, name = parse_spec(spec)
+    if provider == "none":
+        return None
+    if provider == "openai":
+        return _openai(name, spec, settings)
+    return _llamacpp(name, spec, settings)
