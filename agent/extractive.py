@@ -1,0 +1,255 @@
+"""Reading without a model: sections, sentences, cue phrases, and what a model gets to read.
+
+Everything here is a pure function of a paper's page texts. Extractive claims quote a
+sentence verbatim from its page (whitespace collapsed), so they are grounded by construction;
+they still go through the critic like any other claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.nodes.schemas import ClaimDraft
+
+EXCERPT_TOKENS = 4000  # what the extractor model reads per paper (≈ 4 characters a token)
+CHARS_PER_TOKEN = 4
+
+_HEADING = re.compile(
+    r"^\s*(?:\d{1,2}(?:\.\d)?\.?|[IVX]{1,4}\.)?\s*"
+    r"(abstract|introduction|background|related work|method|approach|experiments?|"
+    r"evaluation|results|discussion|conclusions?|limitations|references|acknowledge?ments?)"
+    r"\b[^\n]{0,40}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[“\"])")
+_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|Fig|Figs|Eq|Sec|Tab|vs|cf|resp|approx)\.)$")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*\s*(?:%|×|x\b|倍)?")
+_CAPTION = re.compile(r"^\s*(Table|Figure|Fig\.)\s*\d+[:.][^\n]{10,300}", re.MULTILINE)
+_ORG = re.compile(
+    r"(Universit|Institut|Laborator|\bLab\b|Academy|College|School|Research|Inc\b|Inc\.|"
+    r"Corporation|Company|Technolog|Google|Microsoft|Meta\b|NVIDIA|Alibaba|Tencent|Huawei|"
+    r"DeepSeek|Qualcomm|Apple|Amazon|IBM|Intel|Samsung|ByteDance|Baidu|Moonshot|Centre|Center)",
+)
+
+CUES: dict[str, tuple[str, ...]] = {
+    "method": (
+        "we propose",
+        "we present",
+        "we introduce",
+        "we design",
+        "we develop",
+        "we address",
+        "this paper proposes",
+        "this paper introduces",
+        "this paper presents",
+        "our approach",
+        "our method",
+        "in this paper",
+        "in this work",
+        "we show",
+        "our framework",
+    ),
+    "result": (
+        "achiev",
+        "outperform",
+        "speedup",
+        "speed-up",
+        "faster",
+        "reduc",
+        "improv",
+        "surpass",
+        "accelerat",
+        "up to",
+        "higher",
+        "lower",
+        "better",
+        "while maintaining",
+        "without",
+    ),
+    "problem": (
+        "however",
+        "challeng",
+        "bottleneck",
+        "suffer",
+        "costly",
+        "expensive",
+        "slow",
+        "limited",
+        "limitation",
+        "constrain",
+        "inefficien",
+        "overhead",
+        "hinder",
+        "remain",
+        "struggle",
+        "prohibitive",
+    ),
+    "limitation": ("limitation", "future work", "does not", "cannot", "we leave"),
+}
+
+
+@dataclass
+class Sentence:
+    """A sentence of the paper: its text as printed (whitespace collapsed) and its page."""
+
+    text: str
+    page: int
+    section: str
+
+
+def collapse(text: str) -> str:
+    """Whitespace collapsed to single spaces."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def readable(text: str) -> str:
+    """A quote made readable: line-end hyphenation joined, soft hyphens dropped."""
+    text = text.replace("\ufffe", "").replace("\u00ad", "")
+    return re.sub(r"(\w)- (\w)", r"\1\2", collapse(text))
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numbers as written, with their % or × unit, excluding citation brackets."""
+    text = re.sub(r"\[[\d,\s–-]+\]", " ", text)
+    return [m.group(0).replace(" ", "") for m in _NUMBER.finditer(text)]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of collapsed text; a period after a common abbreviation does not split."""
+    parts = _SENTENCE_END.split(collapse(text))
+    out: list[str] = []
+    for part in parts:
+        if out and _ABBREV.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return [p for p in out if 30 <= len(p) <= 600]
+
+
+def section_spans(pages: list[str]) -> list[tuple[str, int, str]]:
+    """(section name, page, text) blocks found by headings, in reading order."""
+    blocks: list[tuple[str, int, str]] = []
+    current = "front"
+    for number, page in enumerate(pages, start=1):
+        pos = 0
+        for match in _HEADING.finditer(page):
+            if match.start() > pos:
+                blocks.append((current, number, page[pos : match.start()]))
+            current = match.group(1).lower()
+            pos = match.end()
+        blocks.append((current, number, page[pos:]))
+    return blocks
+
+
+def sentences(pages: list[str], wanted: tuple[str, ...]) -> list[Sentence]:
+    """Sentences of the wanted sections ('front' is the text before the first heading)."""
+    out: list[Sentence] = []
+    for name, page, text in section_spans(pages):
+        key = "conclusion" if name.startswith("conclusion") else name
+        if key in wanted:
+            out += [Sentence(s, page, key) for s in split_sentences(text)]
+    return out
+
+
+def _score(sentence: str, kind: str) -> int:
+    low = sentence.lower()
+    score = sum(3 for cue in CUES[kind] if cue in low)
+    if kind == "result" and score:
+        score += sum(3 for n in numbers_in(sentence) if n.endswith(("%", "×", "x", "倍")))
+    if len(sentence) > 250:
+        score -= 2
+    if len(sentence) > 350 or re.search(r"corresponding author|\b(19|20)\d\d\)", low):
+        score -= 4
+    return score
+
+
+def extract_claims(pages: list[str], abstract: str = "", limit: int = 6) -> list[ClaimDraft]:
+    """Claims picked from abstract, introduction and conclusion by cue phrases and numbers.
+
+    The quote is the sentence as printed on its page; the statement is the same sentence made
+    readable. Order of preference: abstract, conclusion, introduction.
+    """
+    pool = sentences(pages, ("abstract", "front"))
+    if abstract and not pool:
+        pool = [Sentence(s, 1, "abstract") for s in split_sentences(abstract)]
+    pool += sentences(pages, ("conclusion",)) + sentences(pages, ("introduction",))
+    picked: list[ClaimDraft] = []
+    seen: set[str] = set()
+    plan = (("problem", 1), ("method", 2), ("result", 3), ("limitation", 1))
+    for kind, count in plan:
+        ranked = sorted(
+            ((_score(s.text, kind), -i, s) for i, s in enumerate(pool) if s.text not in seen),
+            key=lambda t: (t[0], t[1]),
+            reverse=True,
+        )
+        for score, _, sent in ranked[:count]:
+            if score < 3 or len(picked) >= limit:
+                break
+            seen.add(sent.text)
+            statement = readable(sent.text)
+            picked.append(
+                ClaimDraft(
+                    kind=kind,  # type: ignore[arg-type]
+                    statement=statement,
+                    statement_zh="",
+                    quote=sent.text,
+                    page=sent.page,
+                    numbers=numbers_in(statement),
+                )
+            )
+    return picked
+
+
+def institutions_on_page_one(page: str) -> list[str]:
+    """Lines above the abstract that name an organisation, cleaned of footnote marks."""
+    head = re.split(r"\n\s*Abstract\b", page, maxsplit=1, flags=re.IGNORECASE)[0]
+    found: list[str] = []
+    for line in head.splitlines():
+        line = line.strip()
+        if not _ORG.search(line) or "@" in line or len(line) > 160 or "arXiv:" in line:
+            continue
+        for part in re.split(r"\s*[;&]\s*|\s{2,}", line):
+            name = re.sub(r"^[\d\s,∗*†‡§¶]+|[\d\s,∗*†‡§¶]+$", "", part).strip()
+            if name and _ORG.search(name) and name not in found:
+                found.append(name)
+    return found[:8]
+
+
+def _budget(blocks: list[tuple[int, str]], tokens: int) -> str:
+    out, used = [], 0
+    for page, text in blocks:
+        text = collapse(text)
+        room = tokens * CHARS_PER_TOKEN - used
+        if room <= 200:
+            break
+        text = text[:room]
+        out.append(f"[page {page}]\n{text}")
+        used += len(text) + 12
+    return "\n\n".join(out)
+
+
+def select_excerpt(pages: list[str], tokens: int = EXCERPT_TOKENS) -> str:
+    """What the extractor model reads: page 1 head and abstract, introduction (start),
+    conclusion, result sentences and table captions — within `tokens`, marked by page."""
+    blocks: list[tuple[int, str]] = []
+    if pages:
+        blocks.append((1, pages[0][:3000]))
+    spans = section_spans(pages)
+    intro = [(p, t) for n, p, t in spans if n == "introduction"]
+    concl = [(p, t) for n, p, t in spans if n.startswith("conclusion")]
+    results = [
+        (p, " ".join(s for s in split_sentences(t) if numbers_in(s))[:1500])
+        for n, p, t in spans
+        if n in ("experiments", "experiment", "evaluation", "results")
+    ]
+    captions = [(p, m.group(0)) for p, page in enumerate(pages, 1) for m in _CAPTION.finditer(page)]
+    blocks += intro[:1] + concl[:2]
+    blocks += [(p, t) for p, t in results if t][:3]
+    blocks += captions[:6]
+    return _budget(blocks, tokens)
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough token count (4 characters each) for budgeting."""
+    return len(text) // CHARS_PER_TOKEN + 1

@@ -1,0 +1,114 @@
+"""Fetcher: the week's papers for a topic (arXiv), or the bundled demo feed (offline)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import Send
+
+from agent.context import Context
+from agent.state import BriefState
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+def parse_window(window: str) -> tuple[date, date]:
+    """'2026-11-16..2026-11-23' -> (start, end)."""
+    start, _, end = window.partition("..")
+    return date.fromisoformat(start), date.fromisoformat(end)
+
+
+def _task(**fields: Any) -> dict[str, Any]:
+    keys = (
+        "pdf_path",
+        "arxiv_id",
+        "arxiv_version",
+        "title",
+        "authors",
+        "abstract",
+        "published",
+        "source",
+        "url",
+    )
+    task = {k: fields.get(k) for k in keys}
+    task["authors"] = list(task["authors"] or [])
+    task["published"] = str(task["published"]) if task["published"] else None
+    return task
+
+
+def demo_tasks() -> list[dict[str, Any]]:
+    """The bundled demo feed: 3 CC BY papers, offline."""
+    try:
+        from agent.sources import demo
+    except ImportError:
+        return [
+            _task(pdf_path=str(p), arxiv_id=p.stem, source="demo")
+            for p in sorted(DEMO_DIR.glob("*.pdf"))
+        ]
+    return [
+        _task(
+            pdf_path=str(entry.pdf_path),
+            arxiv_id=entry.arxiv_id,
+            arxiv_version=entry.arxiv_version,
+            title=entry.title,
+            authors=entry.authors,
+            abstract=entry.abstract,
+            published=entry.published,
+            source="demo",
+            url=entry.url,
+        )
+        for entry in demo.demo_feed()
+    ]
+
+
+def topic_tasks(state: BriefState, ctx: Context) -> tuple[list[dict[str, Any]], list[dict], int]:
+    """Search arXiv for the topic in the window and download the PDFs."""
+    from agent.sources.fetch import fetch_topic
+    from agent.topics import get_topic
+
+    start, end = parse_window(state["window"])
+    topic = get_topic(ctx.settings, state["topic"])
+    report = fetch_topic(ctx.settings, topic, start=start, end=end)
+    tasks = [
+        _task(
+            pdf_path=str(item.pdf_path),
+            arxiv_id=item.arxiv_id,
+            arxiv_version=item.arxiv_version,
+            title=item.title,
+            authors=item.authors,
+            abstract=item.abstract,
+            published=item.published,
+            source="arxiv",
+            url=item.url,
+        )
+        for item in report.papers
+    ]
+    failures = [
+        {"item": str(s.arxiv_id or s.title), "stage": s.stage, "reason": s.reason}
+        for s in report.skipped
+    ]
+    return tasks, failures, int(report.downloads)
+
+
+def fetch(state: BriefState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Find the papers of the window; skipped and filtered ones become failures."""
+    ctx = runtime.context
+    if ctx.demo:
+        tasks, failures, downloads = demo_tasks(), [], 0
+    else:
+        tasks, failures, downloads = topic_tasks(state, ctx)
+    ctx.event("fetched", f"{len(tasks)} papers")
+    return {
+        "tasks": tasks,
+        "failures": failures,
+        "counts": {"papers_fetched": len(tasks), "downloads": downloads},
+    }
+
+
+def fan_out(state: BriefState) -> list[Send]:
+    """One `paper` branch per fetched paper; with none, straight to publishing."""
+    sends = [Send("paper", {"task": t, "lang": state["lang"]}) for t in state.get("tasks", [])]
+    return sends or [Send("publish", state)]

@@ -1,0 +1,74 @@
+"""Reader: parse and store one paper (or reuse it from the store), then select what the
+extractor model reads and reuse verified claims of this paper version when there are any."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+
+from agent.context import Context
+from agent.extractive import select_excerpt
+from agent.nodes import services
+from agent.state import PaperState
+from store.schemas import Paper
+
+
+def _fill(paper: Paper, task: dict[str, Any]) -> Paper:
+    """Feed metadata fills what the PDF did not give."""
+    updates: dict[str, Any] = {}
+    for name in ("arxiv_id", "arxiv_version", "title", "authors", "abstract"):
+        if task.get(name) and not getattr(paper, name):
+            updates[name] = task[name]
+    if task.get("published") and not paper.published:
+        updates["published"] = task["published"]
+    return paper.model_copy(update=updates) if updates else paper
+
+
+def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Parse the PDF (unless this exact file is stored) and load its pages."""
+    ctx = runtime.context
+    task = state["task"]
+    name = task.get("arxiv_id") or Path(task["pdf_path"]).name
+    ctx.check_fault("read", name)
+    stats = {"papers_read": 1}
+    try:
+        sha = services.file_sha256(task["pdf_path"])
+        paper = services.stored_paper(ctx.store, sha)
+        pages = services.stored_pages(ctx.store, paper.key) if paper else []
+        if not pages:
+            with ctx.read_gate:
+                parsed = services.parse_pdf(task["pdf_path"], ctx.settings)
+            parsed = parsed.model_copy(update={"paper": _fill(parsed.paper, task)})
+            services.store_paper(ctx.store, parsed, task.get("source") or "pdf", [])
+            paper, pages = parsed.paper, parsed.pages
+            stats["pdf_parsed"] = 1
+    except Exception as exc:  # one bad paper never stops the run
+        ctx.event("failed", f"{name}: {exc}")
+        return {"failures": [{"item": name, "stage": "read", "reason": str(exc)}], "done": True}
+    paper = _fill(paper, task)
+    reused = services.stored_claims(ctx.store, paper.key, "verified")
+    reused = [c for c in reused if c.extractor == ctx.model_name]
+    ctx.event("read", paper.key)
+    return {
+        "paper": paper.model_dump(mode="json"),
+        "excerpt": "" if reused else select_excerpt(pages),
+        "claims": [c.model_dump(mode="json") for c in reused],
+        "pending": [],
+        "rejected": [],
+        "dropped": [],
+        "reused": bool(reused),
+        "rounds": 0,
+        "review_rounds": 0,
+        "feedback": [],
+        "counts": stats | ({"papers_reused": 1, "claims_reused": len(reused)} if reused else {}),
+    }
+
+
+def route_after_read(state: PaperState) -> Literal["extract", "write", "__end__"]:
+    """Unreadable papers end their branch; reused claims skip extraction and critique."""
+    if state.get("done"):
+        return END
+    return "write" if state.get("reused") else "extract"

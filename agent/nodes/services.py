@@ -1,0 +1,152 @@
+"""The seam between the workflow and the services other modules provide.
+
+Nodes call these functions, never the other modules directly, so that each dependency has
+one place where its interface is adapted: PDF reading, the claim store, grounding checks,
+structured model calls and prompt rendering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from store.schemas import BriefRecord, Claim, Paper, ParsedPaper
+
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+
+
+# --- files -------------------------------------------------------------------------------
+def atomic_write(path: Path, text: str) -> None:
+    """Write text to `path` through a temp file in the same directory and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- prompts -----------------------------------------------------------------------------
+def render_prompt(name: str, **variables: Any) -> str:
+    """A prompt from prompts/ (agent.prompting.render: Jinja2, StrictUndefined)."""
+    from agent.prompting import render
+
+    return render(name, **variables)
+
+
+def glossary(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """prompts/glossary.yaml, extended or overridden by settings.glossary."""
+    import yaml
+
+    terms = yaml.safe_load((PROMPTS / "glossary.yaml").read_text(encoding="utf-8")) or {}
+    terms.update(extra or {})
+    return {str(k): str(v) for k, v in terms.items()}
+
+
+# --- reading -----------------------------------------------------------------------------
+def parse_pdf(path: str, settings: Any) -> ParsedPaper:
+    """Read one PDF with the configured engine (agent.sources.pdf.read_pdf)."""
+    try:
+        from agent.sources.pdf import read_pdf
+    except ImportError:
+        from agent.nodes.fallbacks import read_pdf
+
+    return read_pdf(
+        path,
+        engine=settings.pdf_engine,
+        chunk_tokens=settings.chunk_tokens,
+        chunk_overlap=settings.chunk_overlap,
+    )
+
+
+# --- grounding ---------------------------------------------------------------------------
+def check_claim(claim: Claim, pages: list[str], paper: Paper) -> list[str]:
+    """The deterministic checks: quote on the cited page ±1, numbers, arXiv id."""
+    try:
+        from agent.grounding.check import check_claim as check
+    except ImportError:
+        from agent.nodes.fallbacks import check_claim as check
+
+    return list(check(claim, pages, paper))
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numbers in text as written (agent.grounding.numbers)."""
+    from agent.extractive import numbers_in as find
+
+    return find(text)
+
+
+def same_number(a: str, b: str) -> bool:
+    """Whether two written numbers mean the same value (92.87% = 0.9287, 70亿 = 7B)."""
+    try:
+        from agent.grounding.numbers import same_number as same
+    except ImportError:
+        from agent.nodes.fallbacks import same_number as same
+    return bool(same(a, b))
+
+
+# --- model -------------------------------------------------------------------------------
+def structured(
+    model: Any, schema: type[BaseModel], messages: list[Any], *, agent: str, usage: Any
+) -> BaseModel:
+    """One structured call (agent.llm.structured.structured_call: re-ask, budgets, usage)."""
+    try:
+        from agent.llm.structured import structured_call
+    except ImportError:
+        from agent.nodes.fallbacks import structured_call
+
+    return structured_call(model, schema, messages, agent=agent, usage=usage)
+
+
+# --- store -------------------------------------------------------------------------------
+def store_paper(store: Any, parsed: ParsedPaper, source: str, topics: list[str]) -> str:
+    """Store a parsed paper: 'added', 'unchanged' or 'new_version'."""
+    if hasattr(store, "store_parsed"):
+        return str(store.store_parsed(parsed))
+    from store.ingest import store_parsed
+
+    return str(store_parsed(store, parsed, source=source, topics=topics))
+
+
+def stored_paper(store: Any, sha256: str) -> Paper | None:
+    """The stored paper with this PDF hash, if any."""
+    return store.get_paper_by_sha(sha256)
+
+
+def stored_pages(store: Any, paper_key: str) -> list[str]:
+    return list(store.get_pages(paper_key))
+
+
+def stored_claims(store: Any, paper_key: str, status: str) -> list[Claim]:
+    return list(store.get_claims(paper_key, status=status))
+
+
+def save_claims(store: Any, claims: list[Claim]) -> None:
+    if claims:
+        store.add_claims(claims)
+
+
+def save_brief(store: Any, record: BriefRecord) -> None:
+    store.add_brief(record)
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=str)

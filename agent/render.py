@@ -1,0 +1,181 @@
+"""Rendering a brief: Markdown from prompts/brief.<kind>.md.j2 and the JSON sidecar that maps
+every sentence to the claims, quotes and pages it rests on. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from agent.extractive import readable
+from agent.nodes.writer import terms_used
+
+PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PROMPTS),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+
+def one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def institutions_text(names: list[str], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+    shown = ", ".join(names[:3])
+    return shown + (" et al." if len(names) > 3 else "")
+
+
+def entry(
+    result: dict[str, Any], lang: str, terms: dict[str, str], env: jinja2.Environment
+) -> dict[str, Any]:
+    """One paper's template fields, its sentence rendered."""
+    paper, draft = result["paper"], result["draft"]
+    institutions = result["meta"].get("institutions", [])
+    title = one_line(paper["title"])
+    sentence = (
+        env.get_template("brief.sentence.md.j2")
+        .render(
+            lang=lang,
+            institutions=institutions_text(institutions, lang),
+            title=title,
+            method=one_line(draft.get("method", "")),
+            problem=one_line(draft.get("problem", "")),
+            result=one_line(draft.get("result", "")),
+        )
+        .strip()
+    )
+    arxiv = paper.get("arxiv_id")
+    url = f"https://arxiv.org/abs/{arxiv}{paper.get('arxiv_version') or ''}" if arxiv else ""
+    found = terms_used(terms, paper.get("abstract", ""))
+    keywords = [f"{zh}（{en}）" if lang == "zh" else en for en, zh in found.items()][:8]
+    return {
+        "key": result["key"],
+        "title": title,
+        "sentence": sentence,
+        "url": url or "",
+        "institutions": institutions,
+        "author_count": result["meta"].get("author_count", 0),
+        "published": paper.get("published") or "",
+        "abstract": readable(paper["abstract"]),
+        "keywords": keywords,
+        "claim_ids": draft.get("claim_ids", []),
+    }
+
+
+def ordered(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One result per paper key (a resumed branch may report twice), in a stable order."""
+    unique = {p["key"]: p for p in papers}
+    return sorted(unique.values(), key=lambda p: (p["paper"].get("title") or "").lower())
+
+
+def render_brief(
+    *,
+    kind: str,
+    lang: str,
+    topic: str,
+    window: tuple[date, date],
+    papers: list[dict[str, Any]],
+    failures: list[dict[str, str]],
+    generated: datetime,
+    model: str | None,
+    terms: dict[str, str],
+) -> tuple[str, dict[str, Any]]:
+    """(Markdown, sidecar) for a brief."""
+    env = environment()
+    results = ordered(papers)
+    entries = [entry(r, lang, terms, env) for r in results]
+    dropped = [
+        {
+            "paper": r["key"],
+            "page": d.get("page", 0),
+            "statement": one_line(d["statement"]),
+            "reasons": d.get("reasons", []),
+        }
+        for r in results
+        for d in r.get("dropped", [])
+    ]
+    start, end = window
+    extractive = model is None
+    if lang == "zh":
+        title = f"{topic} 论文分析报告 — {end.year} 年 {end.month} 月 {end.day} 日"
+        description = f"{start} 至 {end} 的 {topic} 论文：每篇一句话简报与详细信息" + (
+            "（抽取式，未使用语言模型）" if extractive else ""
+        )
+    else:
+        title = f"{topic} paper analysis — {end:%B} {end.day}, {end.year}"
+        description = f"{topic} papers from {start} to {end}: one-sentence briefs and details" + (
+            " (extractive, no language model)" if extractive else ""
+        )
+    markdown = env.get_template(f"brief.{kind}.md.j2").render(
+        title=title,
+        date=end.isoformat(),
+        description=description,
+        tags=[topic, "arxiv", kind, "paper-analysis"] + (["extractive"] if extractive else []),
+        generator="brief (extractive, no language model)"
+        if extractive
+        else f"brief (model {model})",
+        lang=lang,
+        generated=generated.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        entries=entries,
+        failures=failures,
+        dropped=dropped,
+        extractive=extractive,
+        model=model or "none",
+    )
+    return markdown, sidecar(markdown, entries, results)
+
+
+def sidecar(
+    markdown: str, entries: list[dict[str, Any]], results: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Every brief sentence with its line, and the claims (id, arXiv id, quote, page) behind it;
+    every abstract with its line and where it was read."""
+    lines = markdown.splitlines()
+
+    def line_of(text: str) -> int:
+        return next((i for i, line in enumerate(lines, 1) if line.strip() == text), 0)
+
+    sentences = []
+    for e, r in zip(entries, results, strict=True):
+        claims = {c["claim_id"]: c for c in r["claims"]}
+        sentences.append(
+            {
+                "line": line_of(e["sentence"]),
+                "text": e["sentence"],
+                "paper": e["key"],
+                "claims": [
+                    {
+                        "claim_id": cid,
+                        "arxiv_id": claims[cid].get("arxiv_id"),
+                        "quote": claims[cid]["quote"],
+                        "page": claims[cid]["page"],
+                    }
+                    for cid in e["claim_ids"]
+                    if cid in claims
+                ],
+            }
+        )
+        sentences.append(
+            {
+                "line": line_of(e["abstract"]),
+                "text": e["abstract"],
+                "paper": e["key"],
+                "kind": "abstract",
+                "claims": [],
+                "source": {"quote": e["abstract"], "page": 1},
+            }
+        )
+    return {"sentences": sentences}

@@ -1,0 +1,228 @@
+"""Durable brief runs: start, resume and list runs of the workflow.
+
+Each run is one LangGraph thread in a SQLite checkpointer (settings.runs_dir/checkpoints.db)
+plus a small JSON record of its options (settings.runs_dir/runs/<run_id>.json), from which
+`resume_run` rebuilds the run's Context. Finished branches are checkpointed as they end, so a
+resumed run redoes only the papers that had not finished.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from agent.context import Context, make_context
+from agent.errors import ConfigError
+from agent.nodes.services import atomic_write
+from agent.settings import Settings
+
+CHECKPOINTS = "checkpoints.db"
+
+
+class RunRecord(BaseModel):
+    """The options of a run (enough to resume it) and how it ended."""
+
+    run_id: str
+    kind: str = "weekly"
+    topic: str
+    window: str
+    lang: str = "zh"
+    model: str = "none"
+    demo: bool = False
+    out: str | None = None
+    status: Literal["running", "done", "failed"] = "running"
+    error: str = ""
+    path: str = ""
+    stats: dict[str, int] = Field(default_factory=dict)
+    started_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+def _record_path(settings: Settings, run_id: str) -> Path:
+    return settings.runs_dir / "runs" / f"{run_id}.json"
+
+
+def save_record(settings: Settings, record: RunRecord) -> None:
+    record.updated_at = datetime.now(UTC)
+    atomic_write(_record_path(settings, record.run_id), record.model_dump_json(indent=2))
+
+
+def load_record(settings: Settings, run_id: str) -> RunRecord:
+    path = _record_path(settings, run_id)
+    if not path.is_file():
+        raise ConfigError(f"no run {run_id!r} in {path.parent}", "see `brief runs list`")
+    return RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def list_runs(settings: Settings) -> list[RunRecord]:
+    """All recorded runs, newest first."""
+    folder = settings.runs_dir / "runs"
+    records = []
+    for path in folder.glob("*.json") if folder.is_dir() else []:
+        try:
+            records.append(RunRecord.model_validate_json(path.read_text(encoding="utf-8")))
+        except ValueError:
+            continue
+    return sorted(records, key=lambda r: r.started_at, reverse=True)
+
+
+@contextmanager
+def checkpointer(settings: Settings) -> Iterator[Any]:
+    """A SQLite checkpointer in runs_dir, closed afterwards."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(settings.runs_dir / CHECKPOINTS, check_same_thread=False)
+    try:
+        yield SqliteSaver(conn)
+    finally:
+        conn.close()
+
+
+def build_context(
+    settings: Settings, record: RunRecord, *, chat_model: Any = None, **hooks: Any
+) -> Context:
+    """Store, model and usage tracker for a run (`chat_model` overrides settings.model)."""
+    from agent.llm.usage import UsageTracker
+
+    try:
+        from store.chroma import open_store
+    except ImportError:
+        from agent.nodes.fallbacks import FileStore
+
+        def open_store(s: Settings) -> Any:
+            return FileStore(s.store_dir / "fallback")
+
+    model = chat_model
+    if model is None and record.model != "none":
+        from agent.llm.models import make_chat_model
+
+        model = make_chat_model(record.model, settings)
+    return make_context(
+        settings,
+        open_store(settings),
+        model=model,
+        usage=UsageTracker.from_settings(settings),
+        demo=record.demo,
+        out=record.out,
+        model_spec=record.model,
+        **hooks,
+    )
+
+
+def run_config(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Thread id for the checkpointer; concurrency bound for the per-paper branches."""
+    return {
+        "configurable": {"thread_id": run_id},
+        "max_concurrency": 2 * settings.model_concurrency + settings.workers,
+        "recursion_limit": 200,
+    }
+
+
+def summary(record: RunRecord, ctx: Context, output: dict[str, Any]) -> dict[str, Any]:
+    """What `brief weekly --json` prints."""
+    from agent.nodes.publisher import sidecar_path
+
+    stats = dict(output.get("stats", {}))
+    usage = ctx.usage.totals() if ctx.usage is not None else {}
+    stats |= {
+        "llm_calls": int(usage.get("calls", stats.get("llm_calls", 0))),
+        "tokens_in": int(usage.get("tokens_in", 0)),
+        "tokens_out": int(usage.get("tokens_out", 0)),
+    }
+    path = output.get("path", "")
+    return {
+        "run_id": record.run_id,
+        "path": path,
+        "sidecar": str(sidecar_path(Path(path))) if path else "",
+        "papers": stats.get("papers", 0),
+        "claims_verified": stats.get("claims_verified", 0),
+        "claims_dropped": stats.get("claims_dropped", 0),
+        "llm_calls": stats["llm_calls"],
+        "tokens_in": stats["tokens_in"],
+        "tokens_out": stats["tokens_out"],
+        "downloads": stats.get("downloads", 0),
+        "stats": stats,
+        "failures": output.get("failures", []),
+    }
+
+
+def _execute(
+    settings: Settings,
+    record: RunRecord,
+    graph_input: dict[str, Any] | None,
+    chat_model: Any,
+    hooks: dict[str, Any],
+) -> dict[str, Any]:
+    from agent.graph import compile_graph
+
+    ctx = build_context(settings, record, chat_model=chat_model, **hooks)
+    save_record(settings, record)
+    with checkpointer(settings) as saver:
+        graph = compile_graph(saver)
+        config = run_config(settings, record.run_id)
+        try:
+            if graph_input is None and not graph.get_state(config).next:
+                output = graph.get_state(config).values
+            else:
+                output = graph.invoke(graph_input, config, context=ctx)
+        except BaseException as exc:
+            record.status, record.error = "failed", f"{type(exc).__name__}: {exc}"
+            save_record(settings, record)
+            raise
+    result = summary(record, ctx, output)
+    record.status, record.path, record.error = "done", result["path"], ""
+    record.stats = {k: v for k, v in result["stats"].items() if isinstance(v, int)}
+    save_record(settings, record)
+    return result
+
+
+def run_brief(
+    settings: Settings,
+    *,
+    topic: str,
+    window: str,
+    kind: str = "weekly",
+    lang: str = "zh",
+    demo: bool = False,
+    out: str | None = None,
+    chat_model: Any = None,
+    run_id: str | None = None,
+    on_event: Callable[[str, str], None] | None = None,
+    fault: Callable[[str, str], None] | None = None,
+) -> dict[str, Any]:
+    """Run the workflow once; returns the --json summary (path, counts, failures)."""
+    record = RunRecord(
+        run_id=run_id or f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}",
+        kind=kind,
+        topic=topic,
+        window=window,
+        lang=lang,
+        demo=demo,
+        out=out,
+        model=settings.model if chat_model is None else getattr(chat_model, "model_name", "custom"),
+    )
+    graph_input = {"topic": topic, "window": window, "kind": kind, "lang": lang}
+    return _execute(
+        settings, record, graph_input, chat_model, {"on_event": on_event, "fault": fault}
+    )
+
+
+def resume_run(
+    settings: Settings,
+    run_id: str,
+    *,
+    chat_model: Any = None,
+    on_event: Callable[[str, str], None] | None = None,
+) -> dict[str, Any]:
+    """Continue an interrupted run from its last checkpoint."""
+    record = load_record(settings, run_id)
+    record.status = "running"
+    return _execute(settings, record, None, chat_model, {"on_event": on_event})
