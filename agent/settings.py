@@ -144,6 +144,10 @@ class Settings(BaseSettings):
     budget_usd: float | None = Field(
         None, gt=0, description="Stop new model calls after this estimated cost in a run."
     )
+    models_url: str = Field(
+        "https://huggingface.co",
+        description="Base URL `brief models pull` downloads GGUF files from (a mirror of huggingface.co).",
+    )
 
     # --- workflow ------------------------------------------------------------------------
     max_critic_rounds: int = Field(

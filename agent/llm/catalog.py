@@ -1,0 +1,70 @@
+"""Recommended local models: small instruct GGUFs with good Chinese (`brief models pull`).
+
+`path` is relative to settings.models_url (default https://huggingface.co). Exact sizes and
+sha256 digests are recorded only where known; `pull` verifies what is recorded (size from
+the server's Content-Length otherwise) and says when a checksum is not available.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One downloadable GGUF."""
+
+    name: str
+    filename: str
+    path: str
+    approx_gb: float
+    note: str
+    size: int | None = None
+    sha256: str | None = None
+
+    def url(self, base: str) -> str:
+        return f"{base.rstrip('/')}/{self.path.lstrip('/')}"
+
+
+CATALOG: tuple[CatalogEntry, ...] = (
+    CatalogEntry(
+        "qwen2.5-0.5b",
+        "qwen2.5-0.5b-instruct-q4_k_m.gguf",
+        "Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf",
+        0.5,
+        "smallest; fine for checks, weak at extraction",
+    ),
+    CatalogEntry(
+        "qwen2.5-1.5b",
+        "qwen2.5-1.5b-instruct-q4_k_m.gguf",
+        "Qwen/Qwen2.5-1.5B-Instruct-GGUF/resolve/main/qwen2.5-1.5b-instruct-q4_k_m.gguf",
+        1.1,
+        "recommended on a laptop CPU",
+        size=1117320736,
+    ),
+    CatalogEntry(
+        "qwen2.5-3b",
+        "qwen2.5-3b-instruct-q4_k_m.gguf",
+        "Qwen/Qwen2.5-3B-Instruct-GGUF/resolve/main/qwen2.5-3b-instruct-q4_k_m.gguf",
+        2.1,
+        "better claims; needs about 4 GB of RAM",
+    ),
+    CatalogEntry(
+        "qwen2.5-7b",
+        "Qwen2.5-7B-Instruct-Q4_K_M.gguf",
+        "bartowski/Qwen2.5-7B-Instruct-GGUF/resolve/main/Qwen2.5-7B-Instruct-Q4_K_M.gguf",
+        4.7,
+        "best local quality; needs about 8 GB of RAM",
+    ),
+)
+
+DEFAULT = "qwen2.5-1.5b"
+
+
+def find(name: str) -> CatalogEntry | None:
+    """A catalog entry by name or file name (case-insensitive)."""
+    key = name.strip().lower()
+    for entry in CATALOG:
+        if key in (entry.name, entry.filename.lower()):
+            return entry
+    return None
