@@ -22,6 +22,7 @@ from agent.errors import BriefError
 COMMAND_MODULES = (
     "agent.cli.doctor",
     "agent.cli.ingest",
+    "agent.cli.fetch",
     "agent.cli.brief",
     "agent.cli.runs",
     "agent.cli.models",
