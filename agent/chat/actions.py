@@ -1,0 +1,103 @@
+"""The seam to the other parts of brief that chat commands and tools call.
+
+Each function returns one short line of text for the chat; a part that is not installed or
+not built yet becomes one line saying so, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from agent.errors import BriefError
+
+
+def _missing(what: str, module: str) -> str:
+    return f"{what} is not available in this build ({module} is missing)."
+
+
+def fetch(settings: Any, store: Any, topic: str) -> str:
+    """Fetch and read new arXiv papers into the store (agent.sources.fetch.fetch_topic).
+
+    `topic` is a topic profile name when one exists, else a free arXiv query.
+    """
+    try:
+        from agent.sources.fetch import fetch_topic
+        from agent.topics import load_topics
+    except ModuleNotFoundError as exc:
+        return _missing("/fetch", str(exc.name))
+    try:
+        if topic in load_topics(settings):
+            report = fetch_topic(settings, topic=topic, store=store)
+        else:
+            report = fetch_topic(settings, query=topic, store=store)
+    except BriefError as exc:
+        return f"fetch failed: {exc}"
+    line = (
+        f"fetched {len(report.fetched)} new papers for {topic!r} "
+        f"({len(report.skipped)} already stored, {len(report.filtered)} off-topic, "
+        f"{len(report.failed)} failed)"
+    )
+    return "; ".join([line, *report.notes])
+
+
+def weekly(settings: Any, model: Any, topic: str) -> str:
+    """Write this week's brief on `topic` (agent.runs.run_brief); returns its path."""
+    try:
+        from agent.runs import run_brief
+        from agent.sources.window import make_window
+    except ModuleNotFoundError as exc:
+        return _missing("/weekly", str(exc.name))
+    try:
+        result = run_brief(
+            settings,
+            topic=topic,
+            window=make_window(since="7d").label,
+            kind="weekly",
+            lang=settings.lang,
+            chat_model=model,
+        )
+    except BriefError as exc:
+        return f"weekly failed: {exc}"
+    return f"brief written: {result.get('path')} ({result.get('papers', 0)} papers)"
+
+
+def lint(path: str) -> str:
+    """Check a brief file's citations and numbers (evals.lint)."""
+    try:
+        module = importlib.import_module("evals.lint")
+    except ModuleNotFoundError:
+        return _missing("/lint", "evals.lint")
+    try:
+        result = module.lint_file(path)
+    except (BriefError, OSError) as exc:
+        return f"lint failed: {exc}"
+    return _summary(result)
+
+
+def deepdive_available() -> bool:
+    """Whether a `brief deepdive` command is registered."""
+    from agent.cli.app import app
+
+    return any(
+        (c.name or getattr(c.callback, "__name__", "")) == "deepdive"
+        for c in app.registered_commands
+    )
+
+
+def deepdive(paper: str) -> str:
+    if not deepdive_available():
+        return "/deepdive: there is no deepdive command in this build yet."
+    module = importlib.import_module("agent.cli.deepdive")
+    service = getattr(module, "run_deepdive", None)
+    if service is None:
+        return f"/deepdive: run `brief deepdive {paper}` in a shell."
+    return _summary(service(paper))
+
+
+def _summary(result: Any) -> str:
+    if isinstance(result, dict):
+        return ", ".join(f"{k}={v}" for k, v in result.items() if not isinstance(v, (list, dict)))
+    if isinstance(result, (list, tuple)):
+        return f"{len(result)} items"
+    return str(result)

@@ -1,0 +1,180 @@
+"""The seam between chat and the claim store: search hits as `Evidence`, pages, papers.
+
+Chat reads the store only through `StoreView`, so the store's interface is adapted in one
+place. Citations resolve here: `[arXiv:ID p.N]` resolves when the store holds a chunk of that
+paper that covers page N.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from agent.chat.text import collapse
+
+
+@dataclass
+class Evidence:
+    """One retrieved passage: a stored chunk or claim of a paper, on a page."""
+
+    paper_key: str
+    arxiv_id: str | None
+    title: str
+    page: int
+    section: str
+    text: str
+    score: float
+    kind: str = "chunk"
+    relevance: float = 0.0
+
+    @property
+    def paper(self) -> str:
+        """The id a citation uses: the arXiv id (no version), else the paper key."""
+        return self.arxiv_id or self.paper_key
+
+    def to_json(self, max_chars: int = 1200) -> dict[str, Any]:
+        data = asdict(self)
+        data["text"] = collapse(self.text)[:max_chars]
+        return data
+
+
+@dataclass
+class Filters:
+    """Restrictions on retrieval, set by the user (/paper, options) or by the model's tools."""
+
+    paper: str | None = None
+    topic: str | None = None
+    since: date | None = None
+    until: date | None = None
+    kind: str | None = None
+
+    def describe(self) -> str:
+        parts = [f"{k}={v}" for k, v in asdict(self).items() if v]
+        return ", ".join(parts) or "none"
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+@dataclass
+class StoreView:
+    """Read access to a ClaimStore (store.chroma.open_store), with small caches."""
+
+    store: Any
+    _pages: dict[str, list[str]] = field(default_factory=dict)
+    _papers: dict[str, Any] = field(default_factory=dict)
+
+    # --- papers ----------------------------------------------------------------------------
+    def paper(self, paper_id: str) -> Any | None:
+        """The stored Paper for an arXiv id (any version), a paper key, or None."""
+        if paper_id not in self._papers:
+            self._papers[paper_id] = self.store.get_paper(paper_id)
+        return self._papers[paper_id]
+
+    def papers(self) -> list[Any]:
+        return list(self.store.list_papers())
+
+    def key_of(self, paper_id: str) -> str | None:
+        paper = self.paper(paper_id)
+        return paper.key if paper is not None else None
+
+    # --- pages -----------------------------------------------------------------------------
+    def pages(self, paper_id: str) -> list[str]:
+        """The paper's page texts (page N is index N-1); [] when the paper is not stored."""
+        if paper_id not in self._pages:
+            key = self.key_of(paper_id)
+            self._pages[paper_id] = list(self.store.get_pages(key)) if key else []
+        return self._pages[paper_id]
+
+    def page_text(self, paper_id: str, page: int) -> str:
+        pages = self.pages(paper_id)
+        return pages[page - 1] if 1 <= page <= len(pages) else ""
+
+    def resolves(self, paper_id: str, page: int) -> bool:
+        """Whether a stored chunk of `paper_id` covers `page` (what a citation must meet)."""
+        key = self.key_of(paper_id)
+        if key is None:
+            return False
+        return any(c.page_start <= page <= c.page_end for c in self._chunks(key))
+
+    def _chunks(self, key: str) -> list[Any]:
+        cache = self.__dict__.setdefault("_chunk_cache", {})
+        if key not in cache:
+            cache[key] = list(self.store.get_chunks(key))
+        return cache[key]
+
+    def page_of(self, paper_id: str, sentence: str, first: int, last: int) -> int:
+        """The page in first..last whose text holds `sentence` (whitespace-insensitive)."""
+        needle = collapse(sentence)[:80]
+        for page in range(first, last + 1):
+            if needle and needle in collapse(self.page_text(paper_id, page)):
+                return page
+        return first
+
+    # --- search ----------------------------------------------------------------------------
+    def search(self, query: str, k: int, filters: Filters | None = None) -> list[Evidence]:
+        """The store's hybrid search, filtered; filters the store does not take apply here."""
+        filters = filters or Filters()
+        params = inspect.signature(self.store.search).parameters
+        kwargs: dict[str, Any] = {}
+        if filters.paper:
+            kwargs["paper"] = self.key_of(filters.paper) or filters.paper
+        if filters.kind:
+            kwargs["kind"] = filters.kind
+        for name in ("topic", "since", "until"):
+            value = getattr(filters, name)
+            if value is not None and name in params:
+                kwargs[name] = value
+        fetch = k if len(kwargs) == sum(1 for n in kwargs if n in params) else k * 4
+        hits = self.store.search(query, k=fetch, **{n: v for n, v in kwargs.items() if n in params})
+        out = [self._evidence(hit) for hit in hits]
+        out = [e for e in out if self._passes(e, filters, params)]
+        return out[:k]
+
+    def _passes(self, ev: Evidence, filters: Filters, params: Any) -> bool:
+        if (
+            filters.paper
+            and "paper" not in params
+            and filters.paper not in (ev.paper, ev.paper_key)
+        ):
+            return False
+        if not (filters.topic or filters.since or filters.until):
+            return True
+        paper = self.paper(ev.paper)
+        if paper is None:
+            return False
+        if filters.topic and "topic" not in params and filters.topic not in (paper.topics or []):
+            return False
+        when = paper.published or paper.updated
+        if filters.since and "since" not in params and (when is None or when < filters.since):
+            return False
+        return not (
+            filters.until and "until" not in params and (when is None or when > filters.until)
+        )
+
+    @staticmethod
+    def _evidence(hit: Any) -> Evidence:
+        return Evidence(
+            paper_key=str(_get(hit, "paper_key", "key", "paper", default="")),
+            arxiv_id=_get(hit, "arxiv_id"),
+            title=str(_get(hit, "title", default="")),
+            page=int(_get(hit, "page", "page_start", default=1)),
+            section=str(_get(hit, "section", default="")),
+            text=str(_get(hit, "text", default="")),
+            score=float(_get(hit, "score", default=0.0)),
+            kind=str(_get(hit, "kind", default="chunk")),
+        )
+
+
+def open_view(settings: Any) -> StoreView:
+    """The claim store under settings (store.chroma.open_store), wrapped for chat."""
+    from store.chroma import open_store
+
+    return StoreView(open_store(settings))

@@ -1,0 +1,150 @@
+"""Answers written by a model: retrieve-then-answer, or a small tool loop; both streamed.
+
+The model's text reaches the caller only through a `CitationGate`, so citations that do not
+resolve to a stored chunk are never shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from agent.chat.citations import CitationGate, Ref
+from agent.chat.evidence import Evidence, Filters, StoreView
+from agent.chat.sentinel import NOT_FOUND
+from agent.chat.tools import ChatTools, build_tools, passage
+from agent.errors import ModelError
+
+MAX_TOOL_ROUNDS = 3
+
+
+def supports_tools(model: Any, settings: Any) -> bool:
+    """Tool calling is used when `bind_tools` works and the model is not a small local one."""
+    if str(getattr(settings, "model", "")).startswith("llamacpp:"):
+        return False
+    try:
+        model.bind_tools([])
+    except (NotImplementedError, AttributeError, TypeError, ValueError):
+        return False
+    return True
+
+
+def _messages(
+    question: str, history: list[Any], evidence: list[Evidence], filters: Filters, tools: bool
+) -> list[Any]:
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from agent.prompting import render
+
+    system = render("chat.system.md", not_found=NOT_FOUND, tools=tools)
+    user = render(
+        "chat.user.md",
+        question=question,
+        filters="" if filters.describe() == "none" else filters.describe(),
+        evidence=[passage(ev) for ev in evidence],
+    )
+    earlier = [m for m in history if getattr(m, "type", "") in ("human", "ai") and m.content]
+    return [SystemMessage(system), *earlier, HumanMessage(user)]
+
+
+def _text_of(chunk: Any) -> str:
+    content = getattr(chunk, "content", "")
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
+def _stream(
+    runnable: Any, messages: list[Any], gate: CitationGate, sink: Callable[[str], None]
+) -> tuple[str, Any]:
+    """Stream one model turn through the gate; return the shown text and the full message."""
+    shown: list[str] = []
+    full = None
+    try:
+        for chunk in runnable.stream(messages):
+            full = chunk if full is None else full + chunk
+            piece = gate.feed(_text_of(chunk))
+            if piece:
+                shown.append(piece)
+                sink(piece)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # a backend failure becomes one line, not a traceback
+        if exc.__class__.__module__.startswith("agent."):
+            raise
+        raise ModelError(f"the model failed: {exc}", "check --model and the backend") from exc
+    tail = gate.flush()
+    if tail:
+        shown.append(tail)
+        sink(tail)
+    return "".join(shown), full
+
+
+def generate(
+    question: str,
+    settings: Any,
+    view: StoreView,
+    model: Any,
+    k: int,
+    history: list[Any],
+    filters: Filters,
+    evidence: list[Evidence],
+    sink: Callable[[str], None],
+    actions: ChatTools | None,
+) -> tuple[str, CitationGate, list[Evidence], str]:
+    """(shown text, gate, evidence used, mode) for a model answer."""
+    from langchain_core.messages import ToolMessage
+
+    gate = CitationGate(view.resolves)
+    use_tools = supports_tools(model, settings)
+    if not use_tools and not evidence:
+        sink(NOT_FOUND)
+        return NOT_FOUND, gate, evidence, "rag"
+    messages = _messages(question, history, evidence, filters, use_tools)
+    if not use_tools:
+        text, _ = _stream(model, messages, gate, sink)
+        return _tidy(text, gate, evidence, sink), gate, evidence, "rag"
+    actions = actions or ChatTools()
+    runnable = model.bind_tools(build_tools(view, k, filters, actions))
+    tools = {t.name: t for t in build_tools(view, k, filters, actions)}
+    shown: list[str] = []
+    for round_ in range(MAX_TOOL_ROUNDS + 1):
+        if round_ == MAX_TOOL_ROUNDS:  # last round: no tools, so the model has to answer
+            runnable = model
+        part, message = _stream(runnable, messages, gate, sink)
+        shown.append(part)
+        calls = list(getattr(message, "tool_calls", None) or [])
+        if not calls:
+            break
+        messages.append(message)
+        for call in calls:
+            tool = tools.get(call["name"])
+            result = tool.invoke(call["args"]) if tool else f"unknown tool {call['name']!r}"
+            messages.append(ToolMessage(str(result), tool_call_id=call.get("id") or call["name"]))
+    text = "".join(shown)
+    found = evidence + [ev for ev in actions.found if ev not in evidence]
+    return _tidy(text, gate, found, sink), gate, found, "tools"
+
+
+def _tidy(
+    text: str, gate: CitationGate, evidence: list[Evidence], sink: Callable[[str], None]
+) -> str:
+    """An answer that kept no citation gets the passages it was given, named as such."""
+    text = text.strip()
+    if not text:
+        text = NOT_FOUND
+        sink(text)
+        return text
+    if gate.kept or text.startswith(NOT_FOUND) or not evidence:
+        return text
+    refs = []
+    for ev in evidence[:3]:
+        ref = Ref(ev.paper, ev.page)
+        if ref not in refs and gate.resolve(ev.paper, ev.page):
+            refs.append(ref)
+    if not refs:
+        return text
+    tail = "\n\nPassages given to the model: " + " ".join(r.render() for r in refs)
+    sink(tail)
+    gate.kept.extend(refs)
+    return text + tail

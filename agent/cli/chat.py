@@ -1,0 +1,124 @@
+"""`brief chat` (terminal chat with memory per thread) and `brief ask` (one answer, for scripts)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+
+
+def _filters(paper: str | None, topic: str | None, since: str | None, until: str | None) -> Any:
+    from datetime import date
+
+    from agent.chat.evidence import Filters
+    from agent.errors import ConfigError
+
+    try:
+        return Filters(
+            paper=paper,
+            topic=topic,
+            since=date.fromisoformat(since) if since else None,
+            until=date.fromisoformat(until) if until else None,
+        )
+    except ValueError as exc:
+        raise ConfigError(f"invalid date: {exc}", "use --since/--until YYYY-MM-DD") from None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def ask(
+        question: str = typer.Argument(..., help="The question, in quotes."),
+        as_json: bool = typer.Option(
+            False, "--json", help="Print answer, citations and hits as JSON."
+        ),
+        k: int = typer.Option(5, "--k", min=1, max=50, help="Passages to retrieve."),
+        model: str | None = typer.Option(
+            None, "--model", help="Model spec: none (extractive), openai:<model>, llamacpp:<gguf>."
+        ),
+        paper: str | None = typer.Option(None, "--paper", help="Answer from this arXiv id only."),
+        topic: str | None = typer.Option(None, "--topic", help="Only papers of this topic."),
+        since: str | None = typer.Option(
+            None, "--since", help="Papers published on/after YYYY-MM-DD."
+        ),
+        until: str | None = typer.Option(
+            None, "--until", help="Papers published on/before YYYY-MM-DD."
+        ),
+    ) -> None:
+        """Answer one question from the stored papers, citing [arXiv:ID p.N]."""
+        from agent.chat.answer import answer_question
+        from agent.chat.evidence import open_view
+        from agent.cli.output import print_json
+        from agent.llm.models import make_chat_model
+        from agent.settings import load_settings
+
+        settings = load_settings(model=model)
+        filters = _filters(paper, topic, since, until)
+        chat_model = make_chat_model(settings.model, settings)
+        view = open_view(settings)
+        stream = None if as_json else _echo
+        answer = answer_question(
+            question, settings, view, chat_model, k, filters=filters, on_token=stream
+        )
+        if as_json:
+            print_json(answer.to_json())
+        else:
+            sys.stdout.write("\n")
+
+    @app.command()
+    def chat(
+        thread: str = typer.Option(
+            "default", "--thread", help="Conversation to continue or start."
+        ),
+        model: str | None = typer.Option(
+            None, "--model", help="Model spec: none (extractive), openai:<model>, llamacpp:<gguf>."
+        ),
+        k: int = typer.Option(5, "--k", min=1, max=50, help="Passages to retrieve per answer."),
+    ) -> None:
+        """Chat with the stored papers; answers stream and cite [arXiv:ID p.N]. /help inside."""
+        from agent.chat.evidence import open_view
+        from agent.chat.graph import open_checkpointer
+        from agent.chat.repl import plain_reader, run_chat, terminal_reader
+        from agent.chat.session import ChatSession
+        from agent.chat.tools import ChatTools
+        from agent.llm.models import make_chat_model
+        from agent.settings import load_settings
+
+        settings = load_settings(model=model)
+        chat_model = make_chat_model(settings.model, settings)
+        view = open_view(settings)
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+        with open_checkpointer(settings) as saver:
+            session = ChatSession(
+                settings,
+                view,
+                saver,
+                thread=thread,
+                model=chat_model,
+                k=k,
+                tools=_chat_tools(settings, view, ChatTools),
+            )
+            if interactive:
+                read = terminal_reader(settings.home / "chat_history")
+                banner = (
+                    f"brief chat · thread {thread} · model {settings.model} · "
+                    f"{len(session.turns())} earlier answers · /help for commands, Ctrl-D quits"
+                )
+            else:
+                read, banner = plain_reader(sys.stdin), None
+            run_chat(session, read, banner=banner)
+
+
+def _echo(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _chat_tools(settings: Any, view: Any, tools_cls: Any) -> Any:
+    """Fetch and brief actions a tool-calling model may use in chat."""
+    from agent.chat import actions
+
+    return tools_cls(
+        fetch=lambda topic: actions.fetch(settings, view.store, topic),
+        brief=lambda topic: actions.weekly(settings, None, topic),
+    )
