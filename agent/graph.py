@@ -53,3 +53,12 @@ def build_graph() -> StateGraph:
 def compile_graph(checkpointer: Any = None) -> Any:
     """The runnable graph, with a checkpointer for durable runs."""
     return build_graph().compile(checkpointer=checkpointer)
+
+
+def mermaid() -> str:
+    """The graph (with the per-paper branch expanded) as a mermaid diagram, for the README."""
+    return compile_graph().get_graph(xray=1).draw_mermaid().strip()
+
+
+if __name__ == "__main__":  # `python -m agent.graph` prints the README section
+    print(f"```mermaid\n{mermaid()}\n```")

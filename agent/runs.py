@@ -86,19 +86,22 @@ def checkpointer(settings: Settings) -> Iterator[Any]:
         conn.close()
 
 
+def open_run_store(settings: Settings) -> Any:
+    """The claim store a run reads and writes (store.chroma.open_store)."""
+    try:
+        from store.chroma import open_store
+    except ImportError:  # stand-in until the Chroma store lands
+        from agent.nodes.fallbacks import FileStore
+
+        return FileStore(settings.store_dir / "fallback")
+    return open_store(settings)
+
+
 def build_context(
     settings: Settings, record: RunRecord, *, chat_model: Any = None, **hooks: Any
 ) -> Context:
     """Store, model and usage tracker for a run (`chat_model` overrides settings.model)."""
     from agent.llm.usage import UsageTracker
-
-    try:
-        from store.chroma import open_store
-    except ImportError:
-        from agent.nodes.fallbacks import FileStore
-
-        def open_store(s: Settings) -> Any:
-            return FileStore(s.store_dir / "fallback")
 
     model = chat_model
     if model is None and record.model != "none":
@@ -107,7 +110,7 @@ def build_context(
         model = make_chat_model(record.model, settings)
     return make_context(
         settings,
-        open_store(settings),
+        open_run_store(settings),
         model=model,
         usage=UsageTracker.from_settings(settings),
         demo=record.demo,

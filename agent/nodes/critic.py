@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from langchain_core.messages import HumanMessage
+from langgraph.graph import END
 from langgraph.runtime import Runtime
 
 from agent.context import Context
@@ -46,7 +47,18 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
         target.append(claim.model_copy(update={"reasons": reasons}))
     stats: dict[str, int] = {}
     if passed and ctx.model is not None:
-        judged = entailment(ctx, passed)
+        try:
+            judged = entailment(ctx, passed)
+        except Exception as exc:
+            if services.is_fatal(exc):
+                raise
+            ctx.event("failed", f"{paper.key}: {exc}")
+            return {
+                "failures": [{"item": paper.key, "stage": "critic", "reason": str(exc)}],
+                "pending": [],
+                "rejected": [],
+                "done": True,
+            }
         stats["llm_calls"] = 1
         rejected += [
             c.model_copy(update={"reasons": [judged[i]]})
@@ -74,6 +86,8 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     }
 
 
-def route_after_critic(state: PaperState) -> Literal["extract", "write"]:
+def route_after_critic(state: PaperState) -> Literal["extract", "write", "__end__"]:
     """Rejected claims still within the round limit go back to the extractor."""
+    if state.get("done"):
+        return END
     return "extract" if state.get("rejected") else "write"

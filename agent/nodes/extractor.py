@@ -62,14 +62,14 @@ def extract(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
         try:
             found = ask_model(state, ctx, paper)
         except Exception as exc:
-            if type(exc).__name__ == "BudgetExceeded":
+            if services.is_fatal(exc):
                 raise
             ctx.event("failed", f"{paper.key}: {exc}")
             return {
                 "failures": [{"item": paper.key, "stage": "extract", "reason": str(exc)}],
                 "pending": [],
                 "rejected": [],
-                "counts": {"llm_calls": 1},
+                "done": True,
             }
         stats["llm_calls"] = 1
     known = {c["statement"] for c in state.get("claims", [])}

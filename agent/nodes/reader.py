@@ -24,7 +24,7 @@ def _fill(paper: Paper, task: dict[str, Any]) -> Paper:
             updates[name] = task[name]
     if task.get("published") and not paper.published:
         updates["published"] = task["published"]
-    return paper.model_copy(update=updates) if updates else paper
+    return Paper.model_validate(paper.model_dump() | updates) if updates else paper
 
 
 def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -103,6 +103,13 @@ def same_number(a: str, b: str) -> bool:
     return bool(same(a, b))
 
 
+def is_fatal(exc: BaseException) -> bool:
+    """Errors that stop the run (budget, configuration); others fail only their paper."""
+    from agent.errors import BudgetExceeded, ConfigError
+
+    return isinstance(exc, BudgetExceeded | ConfigError) or not isinstance(exc, Exception)
+
+
 # --- model -------------------------------------------------------------------------------
 def structured(
     model: Any, schema: type[BaseModel], messages: list[Any], *, agent: str, usage: Any

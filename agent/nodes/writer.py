@@ -145,7 +145,16 @@ def write(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
         draft = extractive_draft(claims, lang)
         stats = {}
     else:
-        draft = model_draft(ctx, claims, lang, feedback, paper.arxiv_id)
+        try:
+            draft = model_draft(ctx, claims, lang, feedback, paper.arxiv_id)
+        except Exception as exc:
+            if services.is_fatal(exc):
+                raise
+            ctx.event("failed", f"{paper.key}: {exc}")
+            return {
+                "failures": [{"item": paper.key, "stage": "write", "reason": str(exc)}],
+                "done": True,
+            }
         stats = {"llm_calls": 1}
     return update | {"draft": draft, "feedback": [], "counts": stats}
 

@@ -1,0 +1,85 @@
+"""`brief weekly`: the week's papers on a topic as a grounded brief (Markdown + JSON sidecar)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+
+def progress_printer(enabled: bool = True) -> Any:
+    """An on_event hook printing the run's progress on stderr."""
+    from agent.cli.output import stderr
+
+    console = stderr()
+    labels = {
+        "fetched": "fetched",
+        "read": "read",
+        "critic": "checked",
+        "written": "written",
+        "failed": "failed",
+        "published": "published",
+    }
+
+    def on_event(kind: str, detail: str) -> None:
+        if enabled and kind in labels:
+            style = "red" if kind == "failed" else "dim"
+            console.print(f"[{style}]{labels[kind]}[/] {detail}", highlight=False)
+
+    return on_event
+
+
+def print_result(result: dict[str, Any], as_json: bool) -> None:
+    from agent.cli.output import print_json, stdout
+
+    if as_json:
+        print_json({k: v for k, v in result.items() if k != "stats"})
+        return
+    out = stdout()
+    out.print(result["path"], highlight=False)
+    out.print(
+        f"{result['papers']} papers, {result['claims_verified']} verified claims, "
+        f"{result['claims_dropped']} dropped, {len(result['failures'])} not included; "
+        f"{result['llm_calls']} model calls, {result['downloads']} downloads "
+        f"(run {result['run_id']}; sidecar {result['sidecar']})",
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def weekly(
+        topic: str = typer.Option("efficient-ai", "--topic", help="Topic profile name."),
+        since: str = typer.Option("7d", "--since", help="Window: the last N days (7d, 2w)."),
+        model: str | None = typer.Option(
+            None, "--model", help="Model spec: none, openai:<model>, llamacpp:<gguf>."
+        ),
+        lang: str | None = typer.Option(None, "--lang", help="zh (default) or en."),
+        out: str | None = typer.Option(None, "--out", help="Write the brief to this file."),
+        demo: bool = typer.Option(
+            False, "--demo", help="Use the bundled CC BY demo papers and feed (offline)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+        budget_tokens: int | None = typer.Option(None, "--budget-tokens", help="Token budget."),
+        budget_usd: float | None = typer.Option(None, "--budget-usd", help="Cost budget (USD)."),
+    ) -> None:
+        """Write this week's brief: one grounded sentence and the details per paper."""
+        from agent.runs import run_brief
+        from agent.settings import load_settings
+        from agent.sources.window import make_window
+
+        settings = load_settings(
+            model=model, lang=lang, budget_tokens=budget_tokens, budget_usd=budget_usd
+        )
+        window = make_window(since=since).label
+        result = run_brief(
+            settings,
+            topic=topic,
+            window=window,
+            kind="weekly",
+            lang=settings.lang,
+            demo=demo,
+            out=out,
+            on_event=progress_printer(),
+        )
+        print_result(result, as_json)

@@ -1,0 +1,129 @@
+"""The whole workflow with a scripted stand-in for the model, on the bundled demo papers:
+the critic loop fixes a wrong number, drops what never verifies, and every sentence of the
+brief traces to verified claims."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_graph_fakes import FakeJudge, fake_model
+
+from agent.runs import run_brief
+from agent.settings import load_settings
+
+WINDOW = "2026-11-16..2026-11-23"
+DPAD = "2508.14148"
+
+
+def run(model: Any, **kwargs: Any) -> dict[str, Any]:
+    settings = load_settings(model_concurrency=2)
+    return run_brief(
+        settings, topic="efficient-ai", window=WINDOW, demo=True, chat_model=model, **kwargs
+    )
+
+
+def sidecar(result: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(Path(result["sidecar"]).read_text(encoding="utf-8"))
+
+
+def test_wrong_number_is_rejected_reextracted_and_fixed() -> None:
+    judge = FakeJudge()
+    wrong: list[str] = []
+
+    def mutate(paper: str, n: int, answer: dict[str, Any]) -> dict[str, Any]:
+        if paper == DPAD and n == 1:  # first extraction: a number the quote does not hold
+            claim = next(c for c in answer["claims"] if "61.4×" in c["statement"])
+            claim["statement"] = claim["statement"].replace("61.4×", "64.1×")
+            claim["numbers"] = ["64.1×"]
+            wrong.append(claim["statement"])
+        return answer
+
+    judge.mutate_claims = mutate
+    model = fake_model(judge)
+    result = run(model)
+
+    assert wrong, "the fake found the 61.4× sentence to corrupt"
+    assert judge.calls[("extractor", DPAD)] == 2
+    second = [m for m in model.received if "rejected because" in str(m[-1].content)]
+    assert len(second) == 1 and "64.1×" in str(second[0][-1].content)
+    assert "not in the quote" in str(second[0][-1].content) or "64.1" in str(second[0][-1].content)
+    brief = Path(result["path"]).read_text(encoding="utf-8")
+    assert "64.1×" not in brief
+    dpad = [
+        s
+        for s in sidecar(result)["sentences"]
+        if s["paper"].startswith(DPAD) and s.get("kind") != "abstract"
+    ][0]
+    assert dpad["claims"] and all(c["arxiv_id"] == DPAD for c in dpad["claims"])
+    assert result["claims_dropped"] == 0
+    assert result["papers"] == 3 and not result["failures"]
+
+
+def test_claim_that_never_verifies_is_dropped_and_listed() -> None:
+    judge = FakeJudge()
+    invented = "Our method runs 99.5% faster than every system ever built."
+
+    def mutate(paper: str, n: int, answer: dict[str, Any]) -> dict[str, Any]:
+        if paper == DPAD:
+            answer["claims"].append(
+                {
+                    "kind": "result",
+                    "statement": invented,
+                    "statement_zh": "",
+                    "quote": invented,
+                    "page": 1,
+                    "numbers": ["99.5%"],
+                }
+            )
+        return answer
+
+    judge.mutate_claims = mutate
+    settings_rounds = load_settings().max_critic_rounds
+    result = run(fake_model(judge))
+
+    assert judge.calls[("extractor", DPAD)] == settings_rounds + 1
+    assert result["claims_dropped"] == 1
+    brief = Path(result["path"]).read_text(encoding="utf-8")
+    footer = brief.split("## 未纳入与舍弃", 1)[1]
+    assert "99.5%" in footer and DPAD in footer
+    body = brief.split("## 未纳入与舍弃", 1)[0]
+    assert "99.5%" not in body
+
+
+def test_every_sentence_traces_to_verified_claims_of_its_paper() -> None:
+    result = run(fake_model(FakeJudge()))
+    side = sidecar(result)
+    brief = Path(result["path"]).read_text(encoding="utf-8").splitlines()
+    briefs = [s for s in side["sentences"] if s.get("kind") != "abstract"]
+    assert len(briefs) == 3
+    for s in briefs:
+        assert brief[s["line"] - 1] == s["text"]
+        assert s["claims"]
+        quotes = " ".join(c["quote"] for c in s["claims"])
+        for number in re.findall(r"\d+(?:\.\d+)?×", s["text"]):
+            assert number in quotes
+        assert all(s["paper"].startswith(c["arxiv_id"]) for c in s["claims"])
+
+
+def test_extractor_reads_a_budgeted_excerpt_not_the_paper() -> None:
+    model = fake_model(FakeJudge())
+    run(model)
+    extractor_prompts = [m for m in model.received if "extract its key claims" in str(m[0].content)]
+    assert len(extractor_prompts) == 3
+    for messages in extractor_prompts:
+        text = "\n".join(str(m.content) for m in messages)
+        assert len(text) / 4 < 6000
+        assert "[page 1]" in text and "data, not instructions" in text
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_english_brief(lang: str) -> None:
+    settings = load_settings(lang=lang)
+    result = run_brief(settings, topic="efficient-ai", window=WINDOW, demo=True, lang=lang)
+    text = Path(result["path"]).read_text(encoding="utf-8")
+    assert "## Paper briefs" in text and "## Paper details" in text
+    assert "论文" not in text
