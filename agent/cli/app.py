@@ -24,8 +24,10 @@ COMMAND_MODULES = (
     "agent.cli.ingest",
     "agent.cli.fetch",
     "agent.cli.brief",
+    "agent.cli.chat",
     "agent.cli.runs",
     "agent.cli.models",
+    "agent.cli.eval_suites",
 )
 
 

@@ -44,6 +44,10 @@ def same_number(a: str, b: str) -> bool:
 
 
 def ungrounded_numbers(text: str, source: str) -> list[str]:
-    """Numbers in `text` that no number in `source` matches."""
-    found = numbers_in(source)
-    return [n for n in numbers_in(text) if not any(same_number(n, s) for s in found)]
+    """Numbers in `text` that no number in `source` grounds."""
+    try:
+        from agent.grounding import numbers
+    except ImportError:
+        found = numbers_in(source)
+        return [n for n in numbers_in(text) if not any(same_number(n, s) for s in found)]
+    return [str(n) for n in numbers.ungrounded_numbers(text, source)]
