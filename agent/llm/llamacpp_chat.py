@@ -197,10 +197,22 @@ class ChatLlamaCpp(BaseChatModel):
     def with_structured_output(
         self, schema: Any, *, include_raw: bool = False, **kwargs: Any
     ) -> Runnable[LanguageModelInput, Any]:
-        """Grammar-constrained output parsed into `schema` (a pydantic model class)."""
-        from langchain_core.output_parsers import PydanticOutputParser
+        """Grammar-constrained output parsed into `schema` (a pydantic model class).
+
+        A reply cut off at max_tokens raises OutputParserException; it is never "repaired".
+        """
+        from langchain_core.exceptions import OutputParserException
+        from langchain_core.runnables import RunnableLambda
+
+        from agent.llm.structured import check_reply
 
         if not (isinstance(schema, type) and issubclass(schema, BaseModel)) or include_raw:
             raise NotImplementedError("ChatLlamaCpp structured output takes a pydantic class")
-        bound = self.bind(json_schema=schema.model_json_schema())
-        return bound | PydanticOutputParser(pydantic_object=schema)
+
+        def parse(message: AIMessage) -> BaseModel:
+            result, raw, problem = check_reply(message, schema)
+            if result is None:
+                raise OutputParserException(problem, llm_output=raw)
+            return result
+
+        return self.bind(json_schema=schema.model_json_schema()) | RunnableLambda(parse)
