@@ -1,0 +1,212 @@
+"""Reading many PDFs in worker processes, each file under a time limit.
+
+Workers are long-lived processes (forkserver/spawn, never fork: the parent may hold
+threads and open stores). Each gets one file at a time over a pipe; a worker that exceeds
+the time limit is killed and replaced, so one pathological file cannot hang a batch. The
+limit also holds with one worker. Results come back in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from agent.errors import BriefError, PdfError
+from store.schemas import ParsedPaper
+
+
+@dataclass
+class ReadResult:
+    """One input file: the parsed paper, or the error line that explains the failure."""
+
+    file: Path
+    parsed: ParsedPaper | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.parsed is not None
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders replaced by their *.pdf files (sorted). A folder without PDFs
+    is kept as itself so that reading reports it as one error line."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        found = (
+            sorted(p for p in path.glob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+            if path.is_dir()
+            else []
+        )
+        for item in found or [path]:
+            key = item.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+    return out
+
+
+def precheck(path: Path) -> str | None:
+    """An error line for inputs that need no worker (missing, folder, empty, not a PDF)."""
+    from agent.sources.pdftext import check_file
+
+    if path.is_dir():
+        return str(PdfError(f"{path}: folder holds no PDF files", "pass a folder with *.pdf files"))
+    try:
+        check_file(path)
+    except BriefError as exc:
+        return str(exc)
+    return None
+
+
+def _read_one(path: Path, engine: str, chunk_tokens: int, chunk_overlap: int) -> tuple[str, Any]:
+    from agent.sources.pdf import read_pdf
+
+    try:
+        return "ok", read_pdf(
+            path, engine=engine, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap
+        )
+    except BriefError as exc:
+        return "error", str(exc)
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not end the batch
+        return (
+            "error",
+            f"{path}: could not be read ({type(exc).__name__}: {exc}) — please report this file",
+        )
+
+
+def _worker(conn: Connection) -> None:
+    """Worker loop: receive (index, path, engine, tokens, overlap), send (index, status, value)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, path, engine, tokens, overlap = task
+        status, value = _read_one(Path(path), engine, tokens, overlap)
+        try:
+            conn.send((index, status, value))
+        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+            conn.send((index, "error", f"{path}: result could not be returned ({exc})"))
+
+
+class _Slot:
+    """One worker process and the task it is running."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(child,), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: int | None = None
+        self.started = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.proc.kill()
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(timeout=5)
+        self.conn.close()
+
+
+def _context() -> Any:
+    methods = mp.get_all_start_methods()
+    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def read_many(
+    paths: list[Path],
+    engine: str,
+    workers: int,
+    timeout: float,
+    chunk_tokens: int,
+    chunk_overlap: int,
+    on_done: Callable[[ReadResult], None] | None = None,
+) -> list[ReadResult]:
+    """Read `paths` with up to `workers` processes; each file gets `timeout` seconds."""
+    results: list[ReadResult | None] = [None] * len(paths)
+
+    def finish(index: int, result: ReadResult) -> None:
+        results[index] = result
+        if on_done:
+            on_done(result)
+
+    todo: list[int] = []
+    for i, path in enumerate(paths):
+        error = precheck(Path(path))
+        if error:
+            finish(i, ReadResult(Path(path), error=error))
+        else:
+            todo.append(i)
+    if not todo:
+        return [r for r in results if r is not None]
+    ctx = _context()
+    slots = [_Slot(ctx) for _ in range(max(1, min(workers, len(todo))))]
+    queue = list(reversed(todo))
+    try:
+        while queue or any(s.task is not None for s in slots):
+            for slot in slots:
+                if slot.task is None and queue:
+                    index = queue.pop()
+                    slot.conn.send((index, str(paths[index]), engine, chunk_tokens, chunk_overlap))
+                    slot.task, slot.started = index, time.monotonic()
+            busy = [s for s in slots if s.task is not None]
+            now = time.monotonic()
+            wait_for = max(0.0, min(s.started + timeout - now for s in busy))
+            ready = wait([s.conn for s in busy], timeout=wait_for)
+            for i, slot in enumerate(slots):
+                if slot.task is None:
+                    continue
+                index = slot.task
+                path = Path(paths[index])
+                if slot.conn in ready:
+                    try:
+                        got, status, value = slot.conn.recv()
+                    except (EOFError, OSError):
+                        slot.stop(kill=True)
+                        slots[i] = _Slot(ctx)
+                        finish(
+                            index,
+                            ReadResult(
+                                path,
+                                error=f"{path}: the reader process crashed — the file is probably malformed",
+                            ),
+                        )
+                        continue
+                    slot.task = None
+                    if status == "ok":
+                        finish(got, ReadResult(path, parsed=value))
+                    else:
+                        finish(got, ReadResult(path, error=value))
+                elif time.monotonic() - slot.started >= timeout:
+                    slot.stop(kill=True)
+                    slots[i] = _Slot(ctx)
+                    error = PdfError(
+                        f"{path}: reading took longer than {timeout:g}s and was stopped",
+                        "raise pdf_timeout (BRIEF_PDF_TIMEOUT) or check the file",
+                    )
+                    finish(index, ReadResult(path, error=str(error)))
+    finally:
+        for slot in slots:
+            slot.stop(kill=slot.task is not None)
+    return [r for r in results if r is not None]

@@ -1,0 +1,255 @@
+"""PDF engines: raw page text, per-line font info, outline and document info.
+
+Two engines produce the same `RawDocument`:
+
+- `pdfium` (default): pypdfium2. Fast, keeps word spaces, marks line-break hyphens with
+  U+FFFE, and gives per-line font size/weight used for title and heading detection.
+- `pypdf`: pure Python, slower; no font info (the heuristics fall back to text only).
+
+Nothing here cleans text; see `textclean`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent.errors import PdfError
+
+ENGINES = ("pdfium", "pypdf")
+INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "arXivID", "Producer", "Creator")
+
+
+@dataclass(slots=True)
+class LineInfo:
+    """One extracted text line with the font of its first visible character."""
+
+    text: str
+    size: float = 0.0
+    bold: bool = False
+    rotated: bool = False
+    top: float = 0.0  # distance of the line's top from the page top, as a fraction (0..1)
+
+
+@dataclass(slots=True)
+class TocEntry:
+    """One bookmark: title, depth (0 = top level) and 0-based page index (None if unknown)."""
+
+    title: str
+    level: int
+    page: int | None
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """What an engine extracted, before cleanup."""
+
+    pages: list[str]
+    lines: list[list[LineInfo]]
+    toc: list[TocEntry] = field(default_factory=list)
+    info: dict[str, str] = field(default_factory=dict)
+    engine: str = "pdfium"
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+def extract(path: Path, engine: str = "pdfium") -> RawDocument:
+    """Read every page of `path` with `engine`; raise PdfError for unreadable input."""
+    if engine not in ENGINES:
+        raise PdfError(f"unknown PDF engine {engine!r}", "use --pdf-engine pdfium or pypdf")
+    check_file(path)
+    if engine == "pdfium":
+        return _extract_pdfium(path)
+    return _extract_pypdf(path)
+
+
+def check_file(path: Path) -> None:
+    """Fail early, with a clear cause, on files that cannot be PDFs."""
+    if not path.exists():
+        raise PdfError(f"{path}: no such file", "check the path")
+    if path.is_dir():
+        raise PdfError(f"{path}: is a directory", "pass PDF files or folders holding *.pdf")
+    size = path.stat().st_size
+    if size == 0:
+        raise PdfError(f"{path}: empty file (0 bytes)", "download the PDF again")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise PdfError(
+            f"{path}: not a PDF (no %PDF- header)", "pass a PDF file; HTML error pages are common"
+        )
+
+
+# --- pdfium -----------------------------------------------------------------------------
+
+
+def _pdfium_open(path: Path):  # type: ignore[no-untyped-def]
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == raw.FPDF_ERR_PASSWORD:
+            raise PdfError(
+                f"{path}: encrypted PDF needs a password", "decrypt it first (e.g. qpdf --decrypt)"
+            ) from None
+        if code == raw.FPDF_ERR_SECURITY:
+            raise PdfError(
+                f"{path}: unsupported PDF security handler", "decrypt it first"
+            ) from None
+        raise PdfError(
+            f"{path}: broken or truncated PDF ({exc})", "download the PDF again"
+        ) from None
+
+
+def _meta_text(doc, key: str) -> str:  # type: ignore[no-untyped-def]
+    import pypdfium2.raw as raw
+
+    tag = key.encode("ascii")
+    n = raw.FPDF_GetMetaText(doc, tag, None, 0)
+    if n <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(n)
+    raw.FPDF_GetMetaText(doc, tag, buf, n)
+    return buf.raw[: n - 2].decode("utf-16-le", errors="ignore").strip()
+
+
+def _pdfium_lines(textpage, text: str, height: float, full: bool) -> list[LineInfo]:  # type: ignore[no-untyped-def]
+    """Split page text into lines with the font of each line's first character.
+
+    With `full` (page 1), a line's size is the largest size of any of its characters, so
+    small-caps titles are measured by their capitals, and its position is recorded.
+    """
+    import pypdfium2.raw as raw
+
+    out: list[LineInfo] = []
+    name_buf = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    matrix = raw.FS_MATRIX()
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    pos = 0
+    for line in text.split("\r\n"):
+        stripped = line.lstrip()
+        info = LineInfo(line)
+        if stripped:
+            tindex = pos + len(line) - len(stripped)
+            cindex = raw.FPDFText_GetCharIndexFromTextIndex(textpage, tindex)
+            if cindex >= 0:
+                size = float(raw.FPDFText_GetFontSize(textpage, cindex))
+                scale = 1.0
+                if raw.FPDFText_GetMatrix(textpage, cindex, matrix):
+                    scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+                    info.rotated = abs(matrix.b) > abs(matrix.a)
+                weight = raw.FPDFText_GetFontWeight(textpage, cindex)
+                n = raw.FPDFText_GetFontInfo(textpage, cindex, name_buf, 128, ctypes.byref(flags))
+                name = name_buf.raw[: max(n - 1, 0)].decode("latin-1", "ignore").lower()
+                info.bold = weight >= 600 or "bold" in name or "cmbx" in name or "black" in name
+                if full:
+                    end = raw.FPDFText_GetCharIndexFromTextIndex(textpage, pos + len(line) - 1)
+                    for i in range(cindex + 1, max(end, cindex) + 1):
+                        size = max(size, float(raw.FPDFText_GetFontSize(textpage, i)))
+                    if height and raw.FPDFText_GetCharBox(
+                        textpage, cindex, left, right, bottom, top
+                    ):
+                        info.top = round(1.0 - top.value / height, 3)
+                info.size = round(size * scale, 1)
+        out.append(info)
+        pos += len(line) + 2
+    return out
+
+
+def _extract_pdfium(path: Path) -> RawDocument:
+    import pypdfium2 as pdfium
+
+    doc = _pdfium_open(path)
+    try:
+        pages: list[str] = []
+        lines: list[list[LineInfo]] = []
+        for index in range(len(doc)):
+            page = doc[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    text = textpage.get_text_range()
+                    lines.append(_pdfium_lines(textpage, text, page.get_height(), index == 0))
+                finally:
+                    textpage.close()
+            except pdfium.PdfiumError as exc:
+                raise PdfError(f"{path}: page {index + 1} is unreadable ({exc})", "") from None
+            finally:
+                page.close()
+            pages.append(text.replace("\r\n", "\n"))
+        toc: list[TocEntry] = []
+        try:
+            for mark in doc.get_toc(max_depth=4):
+                dest = mark.get_dest()
+                idx = dest.get_index() if dest is not None else None
+                toc.append(TocEntry(mark.get_title() or "", mark.level, idx))
+        except pdfium.PdfiumError:
+            toc = []
+        info = {k: v for k in INFO_KEYS if (v := _meta_text(doc, k))}
+    finally:
+        doc.close()
+    return RawDocument(pages=pages, lines=lines, toc=toc, info=info, engine="pdfium")
+
+
+# --- pypdf ------------------------------------------------------------------------------
+
+
+def _extract_pypdf(path: Path) -> RawDocument:
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise PdfError(
+                f"{path}: encrypted PDF needs a password", "decrypt it first (e.g. qpdf --decrypt)"
+            )
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except FileNotDecryptedError:
+        raise PdfError(
+            f"{path}: encrypted PDF needs a password", "decrypt it first (e.g. qpdf --decrypt)"
+        ) from None
+    except PdfError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise PdfError(
+            f"{path}: broken or truncated PDF ({exc})", "download the PDF again"
+        ) from None
+    lines = [[LineInfo(line) for line in text.split("\n")] for text in pages]
+    toc: list[TocEntry] = []
+    try:
+        _walk_outline(reader, reader.outline, 0, toc)
+    except Exception:  # noqa: BLE001 - a broken outline only loses headings
+        toc = []
+    info: dict[str, str] = {}
+    try:
+        meta = reader.metadata or {}
+        for key in INFO_KEYS:
+            value = meta.get("/" + key)
+            if value:
+                info[key] = str(value).strip()
+    except Exception:  # noqa: BLE001 - broken info dict only loses metadata
+        info = {}
+    return RawDocument(pages=pages, lines=lines, toc=toc, info=info, engine="pypdf")
+
+
+def _walk_outline(reader, items, level: int, out: list[TocEntry]) -> None:  # type: ignore[no-untyped-def]
+    for item in items:
+        if isinstance(item, list):
+            _walk_outline(reader, item, level + 1, out)
+            continue
+        try:
+            page = reader.get_destination_page_number(item)
+        except Exception:  # noqa: BLE001
+            page = None
+        out.append(TocEntry(str(item.title or ""), level, page))

@@ -1,0 +1,108 @@
+"""Text cleanup for extracted PDF pages.
+
+- line-break hyphenation: PDFium marks a hyphen it inserted at a line break with U+FFFE;
+  pypdf leaves `word-\\nrest`. The hyphen is dropped (the word is joined) unless the
+  document shows the hyphenated form elsewhere or the right part starts with a capital or
+  digit (`DeepSeek-V2`, `KV-Cache`): then it is a real compound and kept.
+- ligatures and other compatibility characters: NFKC where it is safe (ligatures, spaces,
+  full-width ASCII); NFKC is not applied to super/subscripts or math letters.
+- control characters dropped, U+FFFD runs collapsed, mojibake repaired with ftfy only when
+  a cheap test says the text looks like mojibake.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SOFT = "\ufffe"
+_LIGATURES = {
+    c: unicodedata.normalize("NFKC", c) for c in "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06"
+}
+_SPACES = dict.fromkeys(
+    map(
+        ord,
+        "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000",
+    ),
+    " ",
+)
+_DROP = dict.fromkeys([*range(0, 9), 11, *range(14, 32), 127, 0x200B, 0xFEFF, 0x00AD], None)
+_TRANSLATE: dict[int, str | None] = {
+    **_SPACES,
+    **_DROP,
+    **{ord(k): v for k, v in _LIGATURES.items()},
+}
+
+_COMPOUND_RE = re.compile(r"\w+(?:-\w+)+")
+_SOFT_RE = re.compile(r"(\w*)" + SOFT + r"[ \t]*\n?[ \t]*(\w*)")
+_PYPDF_HYPHEN_RE = re.compile(r"([A-Za-z]+)-[ \t]*\n[ \t]*([a-z]\w*)")
+_FFFD_RE = re.compile("\ufffd+")
+_MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|\u00ef\u00ac")
+_TRAILING_WS_RE = re.compile(r"[ \t]+\n")
+_MULTISPACE_RE = re.compile(r"[ \t]{2,}")
+
+
+def compound_words(text: str) -> set[str]:
+    """Hyphenated words that occur in the text (lower-cased), used as evidence for compounds."""
+    return {m.lower() for m in _COMPOUND_RE.findall(text.replace(SOFT, ""))}
+
+
+def _join(left: str, right: str, compounds: set[str]) -> str:
+    if not left or not right:
+        return left + right
+    if right[0].isupper() or right[0].isdigit() or left[-1].isdigit():
+        return f"{left}-{right}"
+    if left.isupper() and len(left) > 1:
+        return f"{left}-{right}"
+    if f"{left}-{right}".lower() in compounds:
+        return f"{left}-{right}"
+    return left + right
+
+
+def dehyphenate(text: str, compounds: set[str]) -> str:
+    """Join words broken at line ends (soft-hyphen marks and pypdf `-\\n`)."""
+    if SOFT in text:
+        text = _SOFT_RE.sub(lambda m: _join(m.group(1), m.group(2), compounds), text)
+    if "-\n" in text or "- \n" in text:
+        text = _PYPDF_HYPHEN_RE.sub(lambda m: _join(m.group(1), m.group(2), compounds), text)
+    return text
+
+
+def normalize_chars(text: str) -> str:
+    """Safe compatibility normalization, control characters and U+FFFD runs."""
+    text = text.translate(_TRANSLATE)
+    if "\ufffd" in text:
+        text = _FFFD_RE.sub("\ufffd", text)
+    if _MOJIBAKE_RE.search(text):
+        import ftfy
+
+        text = ftfy.fix_text(text, normalization=None)
+    if any("\uff01" <= c <= "\uff5e" for c in text):
+        # full-width ASCII letters and digits only; CJK punctuation stays as printed
+        text = re.sub(
+            "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]",
+            lambda m: unicodedata.normalize("NFKC", m.group()),
+            text,
+        )
+    return text
+
+
+def clean_page(text: str, compounds: set[str]) -> str:
+    """Clean one page of raw text (lines separated by \\n)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = dehyphenate(text, compounds)
+    text = normalize_chars(text)
+    text = _TRAILING_WS_RE.sub("\n", text)
+    text = _MULTISPACE_RE.sub(" ", text)
+    return text.strip("\n ")
+
+
+def clean_line(text: str) -> str:
+    """Clean one line for metadata and heading matching (no cross-line joins)."""
+    text = text.replace(SOFT, "-" if text.endswith(SOFT) else "")
+    return _MULTISPACE_RE.sub(" ", normalize_chars(text)).strip()
+
+
+def collapse(text: str) -> str:
+    """NFKC and single spaces: the comparison form used by the gold conventions."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
