@@ -53,8 +53,12 @@ def brief_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("BRIEF_EMBEDDINGS", os.environ.get("BRIEF_TEST_EMBEDDINGS", "hash"))
     for name in list(os.environ):
         if name.startswith("BRIEF_") and name not in (
-            "BRIEF_HOME", "BRIEF_ARXIV_DELAY", "BRIEF_EMBEDDINGS", "BRIEF_SHARED",
-            "BRIEF_DEBUG", "BRIEF_TEST_EMBEDDINGS",
+            "BRIEF_HOME",
+            "BRIEF_ARXIV_DELAY",
+            "BRIEF_EMBEDDINGS",
+            "BRIEF_SHARED",
+            "BRIEF_DEBUG",
+            "BRIEF_TEST_EMBEDDINGS",
         ):
             monkeypatch.delenv(name)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)

@@ -41,7 +41,10 @@ def _run_cli(*args: str, env_extra: dict[str, str]) -> subprocess.CompletedProce
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
     env.update(env_extra)
     return subprocess.run(
-        [sys.executable, "-m", "agent", *args], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "agent", *args],
+        capture_output=True,
+        text=True,
+        env=env,
         timeout=120,
     )
 
