@@ -24,7 +24,6 @@ _HEADING = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[“\"])")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|et al|Fig|Figs|Eq|Sec|Tab|vs|cf|resp|approx)\.)$")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*\s*(?:%|×|x\b|倍)?")
 _CAPTION = re.compile(r"^\s*(Table|Figure|Fig\.)\s*\d+[:.][^\n]{10,300}", re.MULTILINE)
 _ORG = re.compile(
     r"(Universit|Institut|Laborator|\bLab\b|Academy|College|School|Research|Inc\b|Inc\.|"
@@ -110,9 +109,10 @@ def readable(text: str) -> str:
 
 
 def numbers_in(text: str) -> list[str]:
-    """Numbers as written, with their % or × unit, excluding citation brackets."""
-    text = re.sub(r"\[[\d,\s–-]+\]", " ", text)
-    return [m.group(0).replace(" ", "") for m in _NUMBER.finditer(text)]
+    """Numbers as written, with their unit (agent.grounding.numbers: no years, names, refs)."""
+    from agent.grounding.numbers import extract_numbers
+
+    return [str(n) for n in extract_numbers(text)]
 
 
 def split_sentences(text: str) -> list[str]:

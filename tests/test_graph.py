@@ -94,6 +94,32 @@ def test_claim_that_never_verifies_is_dropped_and_listed() -> None:
     assert "99.5%" not in body
 
 
+def test_reviewer_sends_an_untraceable_number_back_then_removes_it() -> None:
+    judge = FakeJudge()
+    seen: list[str] = []
+
+    def mutate(paper: str, n: int, answer: dict[str, Any]) -> dict[str, Any]:
+        if paper == DPAD:  # the writer keeps inventing a figure and an arXiv id
+            answer["result"] = "速度提升 87.5%（见 arXiv 2401.00001）"
+            seen.append(str(n))
+        return answer
+
+    judge.mutate_draft = mutate
+    model = fake_model(judge)
+    result = run(model)
+
+    rounds = load_settings().max_critic_rounds
+    assert judge.calls[("writer", DPAD)] == rounds + 1
+    feedback = [
+        str(m[-1].content) for m in model.received if "found problems" in str(m[-1].content)
+    ]
+    assert len(feedback) == rounds and "87.5%" in feedback[0] and "2401.00001" in feedback[0]
+    brief = Path(result["path"]).read_text(encoding="utf-8")
+    assert "87.5%" not in brief.split("## 未纳入与舍弃")[0]
+    assert "87.5%" in brief.split("## 未纳入与舍弃")[1]  # the removed phrase is listed
+    assert result["stats"]["sentences_repaired"] == 1
+
+
 def test_every_sentence_traces_to_verified_claims_of_its_paper() -> None:
     result = run(fake_model(FakeJudge()))
     side = sidecar(result)

@@ -18,7 +18,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from agent.extractive import numbers_in, split_sentences
+from agent.extractive import numbers_in, split_sentences  # grounding's number reader
 from agent.llm.scripted import ScriptedChatModel
 
 FENCE = re.compile(r"```text\n(.*?)\n```", re.DOTALL)
@@ -40,8 +40,8 @@ def agent_of(text: str) -> str:
 
 
 def paper_of(text: str) -> str:
-    match = re.search(r"\(arXiv (\d{4}\.\d{4,5})\)", text)
-    return match.group(1) if match else ""
+    match = re.search(r"\(arXiv (\d{4}\.\d{4,5})\)|\[(\d{4}\.\d{4,5})(?:v\d+)?#", text)
+    return (match.group(1) or match.group(2)) if match else ""
 
 
 def excerpt_blocks(text: str) -> list[tuple[int, str]]:
@@ -108,6 +108,7 @@ class FakeJudge:
     def __init__(self) -> None:
         self.calls: Counter[tuple[str, str]] = Counter()
         self.mutate_claims: Callable[[str, int, dict[str, Any]], dict[str, Any]] | None = None
+        self.mutate_draft: Callable[[str, int, dict[str, Any]], dict[str, Any]] | None = None
         self._lock = threading.Lock()
 
     def __call__(self, messages: list[BaseMessage]) -> str:
@@ -124,6 +125,8 @@ class FakeJudge:
             answer = critic_answer(text)
         elif agent == "writer":
             answer = writer_answer(text)
+            if self.mutate_draft is not None:
+                answer = self.mutate_draft(paper, n, answer)
         else:
             raise AssertionError(f"unexpected prompt: {text[:200]}")
         return json.dumps(answer, ensure_ascii=False)

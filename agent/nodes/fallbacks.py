@@ -9,11 +9,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-import unicodedata
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel
 
 from store.schemas import BriefRecord, Claim, Paper, ParsedPaper
 
@@ -42,45 +39,6 @@ def read_pdf(path: str, **_: Any) -> ParsedPaper:
         arxiv_id=match.group(1) if match else None,
     )
     return ParsedPaper(paper=paper, pages=pages, chunks=[])
-
-
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace("\ufffe", "").replace("\u00ad", "")
-    return re.sub(r"\s+", " ", re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)).strip().lower()
-
-
-def check_claim(claim: Claim, pages: list[str], paper: Paper) -> list[str]:
-    from agent.extractive import numbers_in
-
-    reasons = []
-    quote = _norm(claim.quote)
-    window = pages[max(0, claim.page - 2) : claim.page + 1]
-    if not quote or not any(quote in _norm(p) for p in window):
-        reasons.append(f"quote not found on page {claim.page} (±1)")
-    nums = {n.rstrip("%×x") for n in numbers_in(claim.quote)}
-    for number in numbers_in(claim.statement):
-        if number.rstrip("%×x") not in nums:
-            reasons.append(f"number {number} of the statement is not in the quote")
-    if claim.arxiv_id and paper.arxiv_id and claim.arxiv_id != paper.arxiv_id:
-        reasons.append(f"arXiv id {claim.arxiv_id} is not the paper's {paper.arxiv_id}")
-    return reasons
-
-
-def same_number(a: str, b: str) -> bool:
-    def value(x: str) -> float | None:
-        try:
-            return float(re.sub(r"[^\d.]", "", x))
-        except ValueError:
-            return None
-
-    return value(a) is not None and value(a) == value(b)
-
-
-def structured_call(model: Any, schema: type[BaseModel], messages: list[Any], **_: Any) -> Any:
-    reply = model.invoke(messages)
-    text = str(reply.content)
-    text = text[text.find("{") : text.rfind("}") + 1]
-    return schema.model_validate_json(text)
 
 
 class FileStore:

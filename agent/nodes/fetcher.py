@@ -65,13 +65,12 @@ def demo_tasks() -> list[dict[str, Any]]:
 
 
 def topic_tasks(state: BriefState, ctx: Context) -> tuple[list[dict[str, Any]], list[dict], int]:
-    """Search arXiv for the topic in the window and download the PDFs."""
+    """Search arXiv for the topic in the window and download the PDFs (the reader reads)."""
     from agent.sources.fetch import fetch_topic
-    from agent.topics import get_topic
 
-    start, end = parse_window(state["window"])
-    topic = get_topic(ctx.settings, state["topic"])
-    report = fetch_topic(ctx.settings, topic, start=start, end=end)
+    report = fetch_topic(
+        ctx.settings, topic=state["topic"], window=state["window"], store=ctx.store, read=False
+    )
     tasks = [
         _task(
             pdf_path=str(item.pdf_path),
@@ -86,9 +85,10 @@ def topic_tasks(state: BriefState, ctx: Context) -> tuple[list[dict[str, Any]], 
         )
         for item in report.papers
     ]
+    left_out = [o for o in report.skipped if o.pdf_path is None] + report.filtered
     failures = [
-        {"item": str(s.arxiv_id or s.title), "stage": s.stage, "reason": s.reason}
-        for s in report.skipped
+        {"item": o.candidate.key, "stage": f"{o.status} ({o.stage})", "reason": o.reason}
+        for o in left_out + report.failed
     ]
     return tasks, failures, int(report.downloads)
 

@@ -22,24 +22,16 @@ PLACEHOLDER = re.compile(
 )
 
 
-def _traces(number: str, claims: list[Claim]) -> list[Claim]:
-    """Claims whose quote contains the number (same value, however written)."""
-    return [
-        c
-        for c in claims
-        if any(services.same_number(number, n) for n in services.numbers_in(c.quote))
-    ]
-
-
 def problems(draft: dict[str, Any], claims: list[Claim], paper: Paper) -> dict[str, list[str]]:
     """Field -> reasons it does not trace to the paper's verified claims."""
+    quotes = [c.quote for c in claims]
     out: dict[str, list[str]] = {}
     for name in FIELDS:
         text = draft.get(name, "")
-        reasons = []
-        for number in services.numbers_in(text):
-            if not _traces(number, claims):
-                reasons.append(f"{name}: the number {number} is in no verified claim of this paper")
+        reasons = [
+            f"{name}: the number {number} is in no verified claim of this paper"
+            for number in services.ungrounded(text, quotes)
+        ]
         for match in ARXIV_ID_RE.finditer(text):
             if match.group(1) != paper.arxiv_id:
                 reasons.append(f"{name}: arXiv {match.group(1)} is not this paper")
@@ -51,11 +43,13 @@ def problems(draft: dict[str, Any], claims: list[Claim], paper: Paper) -> dict[s
 
 
 def cited(draft: dict[str, Any], claims: list[Claim]) -> list[str]:
-    """Claim ids the draft rests on: those it names, plus those holding its numbers."""
+    """Claim ids the draft rests on: those it names, plus one holding each of its numbers."""
     ids = [i for i in draft.get("claim_ids", []) if any(c.claim_id == i for c in claims)]
     for name in FIELDS:
         for number in services.numbers_in(draft.get(name, "")):
-            ids += [c.claim_id for c in _traces(number, claims)[:1]]
+            holders = [c.claim_id for c in claims if services.grounded(number, c.quote)]
+            if holders and not set(holders) & set(ids):
+                ids.append(holders[0])
     return list(dict.fromkeys(ids))
 
 
