@@ -3,8 +3,10 @@ retries on 429/500 with Retry-After, re-ask on invalid JSON, method fallback, er
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -58,13 +60,23 @@ class StubServer:
     def __init__(self, replies: list[tuple[int, dict[str, str], Any]]) -> None:
         self.replies = list(replies)
         self.requests: list[dict[str, Any]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.lock = threading.Lock()
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length", 0))
-                stub.requests.append(json.loads(self.rfile.read(length)))
-                status, headers, body = stub.replies.pop(0)
+                with stub.lock:
+                    stub.requests.append(json.loads(self.rfile.read(length)))
+                    status, headers, body = stub.replies.pop(0)
+                    stub.in_flight += 1
+                    stub.max_in_flight = max(stub.max_in_flight, stub.in_flight)
+                headers = dict(headers)
+                time.sleep(float(headers.pop("X-Stub-Delay", 0)))
+                with stub.lock:
+                    stub.in_flight -= 1
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -72,14 +84,15 @@ class StubServer:
                 for key, value in headers.items():
                     self.send_header(key, value)
                 self.end_headers()
-                self.wfile.write(data)
+                with contextlib.suppress(BrokenPipeError):  # a client that timed out left
+                    self.wfile.write(data)
 
             def log_message(self, *args: Any) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> StubServer:
         self.thread.start()
@@ -201,3 +214,24 @@ def test_unreachable_server_is_one_model_error() -> None:
     with pytest.raises(ModelError) as err:
         structured_call(model, Verdict, [("human", "q")], agent="critic", usage=UsageTracker())
     assert "unreachable" in err.value.message and str(port) in err.value.message
+
+
+def test_timeout_is_a_model_error(stub: Any) -> None:
+    server = stub([(200, {"X-Stub-Delay": "2"}, completion(content=GOOD))])
+    model = make_chat_model(
+        "openai:stub-model",
+        load_settings(base_url=server.url, model_timeout=0.3, model_retries=0),
+    )
+    with pytest.raises(ModelError, match="unreachable|timed out"):
+        structured_call(model, Verdict, [("human", "q")], agent="critic", usage=UsageTracker())
+
+
+def test_concurrency_limit_per_backend(stub: Any) -> None:
+    server = stub([(200, {"X-Stub-Delay": "0.2"}, completion(content=GOOD))] * 4)
+    model = model_for(server, model_concurrency=1)
+    threads = [threading.Thread(target=model.invoke, args=("q",)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(server.requests) == 4 and server.max_in_flight == 1
