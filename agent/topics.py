@@ -12,7 +12,7 @@ import tomllib
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.errors import ConfigError
 
@@ -22,6 +22,8 @@ NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 class Direction(BaseModel):
     """A sub-direction of a topic, used to group papers in a brief."""
 
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(description="English name, e.g. 'Quantization'")
     name_zh: str = Field("", description="Chinese name, e.g. '量化'")
     keywords: list[str] = Field(default_factory=list)
@@ -29,6 +31,8 @@ class Direction(BaseModel):
 
 class TopicProfile(BaseModel):
     """What `brief fetch --topic NAME` searches and how relevance is judged."""
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str
     title: str = ""

@@ -88,6 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
         parsed = urlparse(self.path)
         owner.requests.append((parsed.path, parse_qs(parsed.query), dict(self.headers)))
         fault = owner.next_fault(parsed.path)
+        owner.enter()
         try:
             if fault is not None and fault.kind == "slow":
                 owner.stopping.wait(fault.seconds)
@@ -100,6 +101,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(404, b"not found", "text/plain")
         except (BrokenPipeError, ConnectionResetError):
             pass
+        finally:
+            owner.leave()
 
     def _send(
         self,
@@ -179,6 +182,8 @@ class ArxivServer:
         self.faults: dict[str, list[Fault]] = {}
         self.requests: list[tuple[str, dict[str, list[str]], dict[str, str]]] = []
         self.raw_feed: bytes | None = None
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._httpd: _Server | None = None
@@ -203,6 +208,15 @@ class ArxivServer:
             queue = self.faults.get(path)
             return queue.pop(0) if queue else None
 
+    def enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def hits(self, prefix: str) -> int:
         """How many requests went to paths starting with `prefix`."""
         return sum(1 for path, _, _ in self.requests if path.startswith(prefix))
@@ -221,7 +235,9 @@ class ArxivServer:
     def start(self) -> ArxivServer:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

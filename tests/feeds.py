@@ -100,8 +100,8 @@ def feed_xml(
     """A whole response page in the current format (UTF-8 bytes)."""
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     head = FEED_HEAD
-    if comment:
-        head = head.replace("\n", f"\n<!-- {comment} -->\n", 1)
+    if comment:  # "--" is not allowed inside an XML comment
+        head = head.replace("\n", f"\n<!-- {comment.replace('--', '- -')} -->\n", 1)
     body = [
         "  <id>https://arxiv.org/api/fixture</id>",
         f"  <title>arXiv Query: search_query={escape(query)}&amp;id_list=&amp;start={start}"
@@ -158,3 +158,62 @@ def corpus_entries(shared_dir: Path) -> list[tuple[FeedEntry, Path]]:
         )
         out.append((entry, corpus / "pdf" / item["file"]))
     return out
+
+
+def legacy_entry_xml(entry: FeedEntry, pdf_base: str = "http://arxiv.org") -> str:
+    """One <entry> in the legacy (until late 2025) layout: other child order, inline
+    namespaces, `title` first on the pdf link, hard-wrapped summary with leading spaces."""
+    import textwrap
+
+    key = entry.key
+    arxiv_ns = 'xmlns:arxiv="http://arxiv.org/schemas/atom"'
+    summary = "\n".join(textwrap.wrap("  " + entry.abstract, 78, drop_whitespace=False))
+    lines = [
+        "  <entry>",
+        f"    <id>http://arxiv.org/abs/{key}</id>",
+        f"    <updated>{_stamp(entry.updated or entry.published_day())}</updated>",
+        f"    <published>{_stamp(entry.published_day())}</published>",
+        f"    <title>{escape(entry.title)}</title>",
+        f"    <summary>{escape(summary)}\n</summary>",
+    ]
+    for author in entry.authors:
+        lines.append(f"    <author>\n      <name>{escape(author)}</name>")
+        lines += [
+            f"      <arxiv:affiliation {arxiv_ns}>{escape(a)}</arxiv:affiliation>"
+            for a in entry.affiliations.get(author, [])
+        ]
+        lines.append("    </author>")
+    if entry.comment:
+        lines.append(f"    <arxiv:comment {arxiv_ns}>{escape(entry.comment)}</arxiv:comment>")
+    lines += [
+        f'    <link href="http://arxiv.org/abs/{key}" rel="alternate" type="text/html"/>',
+        f'    <link title="pdf" href={quoteattr(f"{pdf_base}/pdf/{key}")} rel="related" '
+        'type="application/pdf"/>',
+        f'    <arxiv:primary_category {arxiv_ns} term="{entry.categories[0]}" '
+        'scheme="http://arxiv.org/schemas/atom"/>',
+    ]
+    lines += [
+        f'    <category term="{c}" scheme="http://arxiv.org/schemas/atom"/>'
+        for c in entry.categories
+    ]
+    lines.append("  </entry>")
+    return "\n".join(lines)
+
+
+def legacy_feed_xml(entries: list[FeedEntry], pdf_base: str = "http://arxiv.org") -> bytes:
+    """A whole response in the legacy layout."""
+    ns = 'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"'
+    head = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        '  <link href="http://arxiv.org/api/query?search_query%3Dfixture" rel="self" '
+        'type="application/atom+xml"/>',
+        '  <title type="html">ArXiv Query: search_query=fixture</title>',
+        "  <id>http://arxiv.org/api/fixture</id>",
+        "  <updated>2025-08-20T00:00:00-04:00</updated>",
+        f"  <opensearch:totalResults {ns}>{len(entries)}</opensearch:totalResults>",
+        f"  <opensearch:startIndex {ns}>0</opensearch:startIndex>",
+        f"  <opensearch:itemsPerPage {ns}>{len(entries)}</opensearch:itemsPerPage>",
+    ]
+    body = [legacy_entry_xml(e, pdf_base) for e in entries]
+    return ("\n".join(head + body) + "\n</feed>\n").encode("utf-8")

@@ -255,7 +255,12 @@ class ArxivClient(arxiv.Client):
                 f"arXiv API answered HTTP {code} for {url}",
                 "check the query and BRIEF_ARXIV_API_URL",
             )
-        feed = parse_feed(response.content, url)
+        try:
+            feed = parse_feed(response.content, url)
+        except FetchError as exc:
+            if "malformed" in exc.message:  # often a cut transfer: worth another try
+                raise RetryableError(exc.message) from None
+            raise
         if not feed.results and not first_page:
             raise RetryableError("arXiv API sent an unexpectedly empty page")
         return feed

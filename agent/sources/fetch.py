@@ -9,6 +9,7 @@ reason). Only misconfiguration and a failed search raise (ConfigError / FetchErr
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -187,6 +188,11 @@ def is_stored(store: Any, candidate: Candidate) -> bool:
 
 
 # --- reading -------------------------------------------------------------------------------
+def reader_available() -> bool:
+    """Whether agent.sources.pdf (the reader) is installed."""
+    return importlib.util.find_spec("agent.sources.pdf") is not None
+
+
 def merge_metadata(parsed: ParsedPaper, candidate: Candidate, topics: list[str]) -> ParsedPaper:
     """The feed's metadata wins over what the reader guessed from the PDF."""
     paper = parsed.paper
@@ -362,7 +368,9 @@ def fetch_topic(
 
     # 4. read and store
     ready = [o for o in wanted if o.status == "fetched"]
-    if read and ready:
+    if read and ready and not reader_available():
+        report.notes.append("the PDF reader is not available: papers downloaded, not read")
+    elif read and ready:
         with progress("reading", len(ready)) as bar:
             for outcome in ready:
                 read_and_store(settings, store, outcome, topics)

@@ -1,7 +1,8 @@
 """Relevance of a candidate to a topic: keyword hits, negative keywords, embedding similarity.
 
 score = 0.7 × keyword part + 0.3 × similarity (keyword part alone when no embeddings),
-minus 0.5 when a negative keyword occurs, clamped to [0, 1]. The keyword part counts distinct
+minus 0.5 for a negative keyword in the title and 0.25 for each one only in the abstract
+(at most 0.5: abstracts often mention neighbouring fields in passing), clamped to [0, 1]. The keyword part counts distinct
 profile keywords, a title hit twice: min(1, (2 × title hits + abstract-only hits) / 4).
 Every part is kept so that the user sees why a paper scored what it did.
 """
@@ -145,8 +146,12 @@ class Scorer:
             if sim is None
             else (KEYWORD_WEIGHT * keyword_part + (1 - KEYWORD_WEIGHT) * max(0.0, sim))
         )
-        if negative_hits:
-            value -= NEGATIVE_PENALTY
+        title_negative = keyword_hits(title, self.negative)
+        value -= min(
+            NEGATIVE_PENALTY,
+            NEGATIVE_PENALTY * len(title_negative)
+            + NEGATIVE_PENALTY / 2 * (len(negative_hits) - len(title_negative)),
+        )
         value = round(min(1.0, max(0.0, value)), 3)
         return Relevance(
             value, title_hits, abstract_hits, negative_hits, None if sim is None else round(sim, 3)
