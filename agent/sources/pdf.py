@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from agent.errors import PdfError
-from agent.sources import chunking, pdfmeta, sections
+from agent.sources import chunking, pdfmeta, people, sections
 from agent.sources.pdftext import RawDocument, extract
 from agent.sources.textclean import clean_line, clean_page, compound_words
 from store.schemas import PAGE_SEPARATOR, Paper, ParsedPaper, Section
@@ -62,7 +62,8 @@ def build(
     first = doc.lines[0] if doc.lines else []
     arxiv_id, version = pdfmeta.find_arxiv_id(doc, path)
     title, title_idx = pdfmeta.find_title(first, doc.info)
-    authors, affiliations = pdfmeta.find_people(first, title_idx, doc.info, body)
+    abstract_at = pdfmeta.abstract_line(first)
+    authors, affiliations = people.find_people(first, title_idx, abstract_at, doc.info, body)
     abstract = pdfmeta.find_abstract(doc, title_idx, compounds, body)
     text = PAGE_SEPARATOR.join(pages)
     language = pdfmeta.detect_language(text)

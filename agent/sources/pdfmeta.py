@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.sources.pdftext import LineInfo, RawDocument
-from agent.sources.textclean import clean_line, clean_page, collapse
+from agent.sources.textclean import collapse, join_lines
 from store.schemas import ARXIV_ID_RE, OLD_ARXIV_ID_RE
 
 STAMP_RE = re.compile(
@@ -23,19 +23,6 @@ STOP_RE = re.compile(
     r"|(?:figure|fig\.|table)\s*\d|introduction$|contents$|\*?equal contribution)",
     re.I,
 )
-AFFIL_WORDS = re.compile(
-    r"\b(?:universit\w*|univ\.|institut\w*|college|school|department|dept\.?|laborator\w*|labs?"
-    r"|research|inc\.?|corp\.?|corporation|ltd\.?|llc|gmbh|company|academy|academia|center|centre"
-    r"|faculty|hospital|foundation|polytechnic|politecnico|ETH|EPFL|MIT|CNRS|INRIA|google|microsoft"
-    r"|meta|facebook|nvidia|openai|deepmind|amazon|apple|ibm|intel|alibaba|tencent|baidu|huawei"
-    r"|bytedance|samsung|qualcomm|hugging\s?face|allen institute|ai2|anthropic|team|group)\b",
-    re.I,
-)
-_MARKERS = re.compile(r"[^\w\s.'’\-“”\"‘,&()/]|\d+|[\u0370-\u03ff]")
-_NAME_WORD = re.compile(
-    r"^(?:[A-Z][\w'’\-]*\.?|[A-Z]\.(?:-?[A-Z]\.)*|[“\"‘][A-Z]\w*[”\"’]|de|van|von|der|den|la|le|di|da|del|dos|du|bin|al|el|ten|ter)$"
-)
-_SPLIT_NAMES = re.compile(r"\s*(?:,|;|\band\b|&|\s{2,}|\|)\s*")
 
 
 @dataclass(slots=True)
@@ -76,7 +63,7 @@ def _texty(text: str) -> bool:
     return letters >= 4 and letters >= 0.5 * len(text.replace(" ", "")) and "@" not in text
 
 
-def _abstract_line(lines: list[LineInfo]) -> int | None:
+def abstract_line(lines: list[LineInfo]) -> int | None:
     for i, line in enumerate(lines):
         if (
             ABSTRACT_RE.match(line.text)
@@ -89,7 +76,7 @@ def _abstract_line(lines: list[LineInfo]) -> int | None:
 
 def find_title(lines: list[LineInfo], info: dict[str, str]) -> tuple[str, list[int]]:
     """Title and the indexes of its lines on page 1 (empty when taken from the info)."""
-    stop = _abstract_line(lines)
+    stop = abstract_line(lines)
     limit_top = lines[stop].top if stop is not None and lines[stop].top else 0.5
     cands = [
         (i, ln)
@@ -102,20 +89,25 @@ def find_title(lines: list[LineInfo], info: dict[str, str]) -> tuple[str, list[i
     ]
     if cands:
         biggest = max(ln.size for _, ln in cands)
-        picked = [i for i, ln in cands if ln.size >= biggest - 0.6]
-        if picked:
-            group = [picked[0]]
-            for i in picked[1:]:
-                if i == group[-1] + 1 and abs(lines[i].top - lines[group[-1]].top) < 0.08:
-                    group.append(i)
-                elif i != group[-1] + 1:
-                    break
-            title = " ".join(clean_line(lines[i].text) for i in group)
-            title = re.sub(r"\s*[∗*†‡§¶]+\s*$", "", title)
-            meta = info.get("Title", "").strip()
-            if meta and _norm(meta) == _norm(title):
-                return meta, group
-            return _uncaps(title), group
+        first = next(i for i, ln in cands if ln.size >= biggest - 0.6)
+        group = [first]
+        for j in range(first + 1, min(len(lines), first + 6)):
+            ln, prev = lines[j], lines[group[-1]]
+            if (
+                ln.size < biggest - 0.6
+                or ln.rotated
+                or not any(c.isalpha() for c in ln.text)
+                or "@" in ln.text
+                or abs(ln.top - prev.top) > 0.08
+            ):
+                break
+            group.append(j)
+        title = join_lines([lines[i].text for i in group])
+        title = re.sub(r"\s*[∗*†‡§¶]+\s*$", "", title)
+        meta = info.get("Title", "").strip()
+        if meta and _norm(meta) == _norm(title):
+            return meta, group
+        return _uncaps(title), group
     meta = info.get("Title", "").strip()
     return (meta, []) if _plausible_title(meta) else ("", [])
 
@@ -130,164 +122,23 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", "", collapse(text).casefold())
 
 
+_SMALL_WORDS = set("a an and as at by for from in of on or the to via with vs".split())
+
+
 def _uncaps(title: str) -> str:
-    """Titles set in capitals keep their words but not the shouting: 'GPTQ: ACCURATE' stays
-    comparable case-insensitively; only fully upper-case titles are title-cased."""
+    """A title set entirely in capitals is title-cased; the part before a colon (usually
+    the system's name, e.g. 'GPTQ:') keeps its capitals."""
     letters = [c for c in title if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and len(letters) > 12:
-        small = {
-            "a",
-            "an",
-            "and",
-            "as",
-            "at",
-            "by",
-            "for",
-            "from",
-            "in",
-            "of",
-            "on",
-            "or",
-            "the",
-            "to",
-            "via",
-            "with",
-        }
-        words = title.lower().split()
-        return " ".join(
-            w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words)
-        )
-    return title
-
-
-# --- authors and affiliations ------------------------------------------------------------
-
-
-def _strip_markers(text: str) -> str:
-    return _MARKERS.sub(",", text)
-
-
-def _fix_case(name: str) -> str:
-    return " ".join(w.capitalize() if (w.isupper() and len(w) > 2) else w for w in name.split())
-
-
-def _names_in(text: str, single_ok: bool) -> list[str]:
-    names = []
-    for part in _SPLIT_NAMES.split(_strip_markers(text)):
-        part = part.strip(" ,.()").strip()
-        words = part.split()
-        if not words or len(words) > 5:
-            continue
-        if len(words) == 1 and not (single_ok and re.match(r"^[A-Z][\w\-]+$", part)):
-            continue
-        if not all(_NAME_WORD.match(w) for w in words) or not words[-1][0].isupper():
-            continue
-        names.append(_fix_case(part))
-    return names
-
-
-def _is_affiliation(text: str) -> bool:
-    return bool(AFFIL_WORDS.search(text)) and "@" not in text
-
-
-def split_affiliations(text: str) -> list[str]:
-    """'1UC Berkeley 2Stanford University' -> ['UC Berkeley', 'Stanford University']."""
-    parts = re.split(
-        r"(?:^|\s)(?:\d{1,2}|[*†‡§¶♠♡♢♣♦♥★☆]|[\u0370-\u03ff])(?=\s?[A-Z(])|[;♠♡♢♣♦♥★☆†‡§¶∗*]", text
+    if not letters or not all(c.isupper() for c in letters) or len(letters) <= 12:
+        return title
+    head, sep, rest = title.partition(": ")
+    if not sep:
+        head, rest = "", title
+    words = rest.lower().split()
+    cased = " ".join(
+        w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
     )
-    out = []
-    for part in parts:
-        part = re.sub(r"^\s*\d{1,2}\s*", "", part).strip(" ,.;")
-        if not part or not _is_affiliation(part) or len(part) > 160:
-            continue
-        if " & " in part:
-            pieces = [p.strip() for p in part.split(" & ")]
-            if all(len(p.split()) <= 3 for p in pieces):
-                out.extend(pieces)
-                continue
-        out.append(part)
-    return out
-
-
-def find_people(
-    lines: list[LineInfo], title_idx: list[int], info: dict[str, str], body: float
-) -> tuple[list[str], list[str]]:
-    """Authors and affiliations from the block between the title and the abstract, plus an
-    ICML-style footnote block on page 1."""
-    start = (title_idx[-1] + 1) if title_idx else 0
-    stop = _abstract_line(lines)
-    if stop is None or stop < start:
-        stop = min(len(lines), start + 25)
-    block = lines[start:stop]
-    authors: list[str] = []
-    affils: list[str] = []
-    pending = ""
-    for line in block:
-        text = clean_line(line.text)
-        if not text or "@" in text or STAMP_RE.search(text) or re.fullmatch(r"[\W\d\s]+", text):
-            continue
-        if re.match(
-            r"^(?:preprint|under review|published|proceedings|technical report)\b", text, re.I
-        ):
-            continue
-        if _is_affiliation(text):
-            if pending and not re.match(r"^\s*\d", text):
-                text = pending + " " + text
-            pending = ""
-            affils.extend(split_affiliations(text))
-            continue
-        found = _names_in(text, single_ok=len(block) <= 4)
-        if found:
-            authors.extend(found)
-        elif len(text) < 60 and not authors:
-            pending = text
-    meta = [a.strip() for a in re.split(r";|,|\band\b", info.get("Author", "")) if a.strip()]
-    if meta and (not authors or len(meta) >= len(authors)):
-        printed = {_norm(a) for a in authors}
-        if len(meta) > 1 or not authors:
-            authors = [_printed_form(a, lines) for a in meta]
-        elif _norm(meta[0]) in printed:
-            authors = meta
-    # footnote affiliations (ICML and similar): small text at the bottom of page 1
-    if body:
-        foot = [
-            clean_line(ln.text)
-            for ln in lines
-            if ln.size and ln.size < body - 0.4 and ln.top > 0.6 and not ln.rotated
-        ]
-        text = " ".join(foot)
-        m = re.search(r"(?:^|\s)1\s?[A-Z][^@]*", text)
-        if m and not affils:
-            chunk = re.split(
-                r"Correspondence to|Proceedings of|Preprint|Copyright|\bWork done", m.group(0)
-            )[0]
-            affils.extend(split_affiliations(chunk))
-    seen: list[str] = []
-    for a in affils:
-        a = a.strip()
-        if a and a not in seen:
-            seen.append(a)
-    return _dedupe(authors), seen
-
-
-def _printed_form(name: str, lines: list[LineInfo]) -> str:
-    """The info dictionary's ASCII quotes replaced by the printed ones when they differ."""
-    if '"' not in name and "'" not in name:
-        return name
-    pattern = re.escape(name).replace('"', '["“”]').replace("'", "['‘’]")
-    for ln in lines[:60]:
-        m = re.search(pattern, ln.text)
-        if m:
-            return m.group(0)
-    return name
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out
+    return f"{head}{sep}{cased}"
 
 
 # --- abstract ---------------------------------------------------------------------------
@@ -298,7 +149,7 @@ def find_abstract(doc: RawDocument, title_idx: list[int], compounds: set[str], b
     pages; when the heading is followed by nothing (disturbed reading order), the text
     that follows the title."""
     for pno, page in enumerate(doc.lines[:4]):
-        idx = _abstract_line(page)
+        idx = abstract_line(page)
         if idx is None:
             continue
         text = _collect(page, idx, body, first=True)
@@ -335,7 +186,7 @@ def _collect(page: list[LineInfo], idx: int, body: float, first: bool) -> str:
 
 
 def _finish(text: str, compounds: set[str]) -> str:
-    return " ".join(clean_page(text, compounds).split())
+    return join_lines(text.split("\n"), compounds)
 
 
 # --- language ---------------------------------------------------------------------------

@@ -29,6 +29,11 @@ KNOWN_UNNUMBERED = {
     "reproducibility statement", "author contributions", "contributions", "references and notes",
     "supplementary material", "funding", "data availability",
 }  # fmt: skip
+# Alone on a line these are headings whatever their font.
+STRONG_UNNUMBERED = {
+    "acknowledgment", "acknowledgments", "acknowledgement", "acknowledgements",
+    "references", "bibliography", "appendix", "appendices",
+}  # fmt: skip
 _KEY_RE = re.compile(r"[\W_]+", re.UNICODE)
 _NUM_PREFIX_RE = re.compile(r"^\s*(?:(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}\.?|[IVX]{1,4}\.)\s+")
 
@@ -90,10 +95,15 @@ def candidates(lines: list[list[LineInfo]], body: float) -> list[tuple[Heading, 
     for pno, page in enumerate(lines):
         for lno, line in enumerate(page):
             raw = line.text.strip()
-            if not raw or len(raw) > 120 or raw in skip or not _heading_font(line, body):
+            if not raw or len(raw) > 120 or raw in skip:
                 continue
             text = clean_line(raw)
             low = text.lower().rstrip(":")
+            if low in STRONG_UNNUMBERED:
+                out.append((Heading(text.rstrip(":"), 0, pno, lno), line))
+                continue
+            if not _heading_font(line, body):
+                continue
             if low in KNOWN_UNNUMBERED or re.sub(r"^[ivx]+\.?\s+", "", low) in KNOWN_UNNUMBERED:
                 out.append((Heading(text.rstrip(":"), 0, pno, lno), line))
                 continue
@@ -142,7 +152,8 @@ def from_text(lines: list[list[LineInfo]]) -> list[Heading]:
     last = {"n": 0, "a": 0}
     for heading, line in cands:
         if heading.level == 0:  # unnumbered known heading
-            heading.level = 1 if (not top or line.size >= top - 0.3) else 2
+            strong = heading.title.lower() in STRONG_UNNUMBERED
+            heading.level = 1 if (strong or not top or line.size >= top - 0.3) else 2
             if heading.level == 1 and line.size and line.size < body - 0.05:
                 continue
             result.append(heading)
@@ -218,7 +229,7 @@ def from_outline(toc: list[TocEntry], lines: list[list[LineInfo]]) -> list[Headi
             continue
         if key(heading.title) in have:
             continue
-        if top and line.size < top - 0.3:
+        if top and line.size < top - 0.3 and heading.title.lower() not in STRONG_UNNUMBERED:
             continue
         heading.level = 1
         result.append(heading)

@@ -43,8 +43,13 @@ _MULTISPACE_RE = re.compile(r"[ \t]{2,}")
 
 
 def compound_words(text: str) -> set[str]:
-    """Hyphenated words that occur in the text (lower-cased), used as evidence for compounds."""
-    return {m.lower() for m in _COMPOUND_RE.findall(text.replace(SOFT, ""))}
+    """Hyphenated pairs that occur in the text (lower-cased), used as evidence for compounds:
+    'state-of-the-art' gives 'state-of', 'of-the' and 'the-art'."""
+    out: set[str] = set()
+    for word in _COMPOUND_RE.findall(text.replace(SOFT, "")):
+        parts = word.lower().split("-")
+        out.update(f"{a}-{b}" for a, b in zip(parts, parts[1:], strict=False))
+    return out
 
 
 def _join(left: str, right: str, compounds: set[str]) -> str:
@@ -97,12 +102,30 @@ def clean_page(text: str, compounds: set[str]) -> str:
     return text.strip("\n ")
 
 
-def clean_line(text: str) -> str:
-    """Clean one line for metadata and heading matching (no cross-line joins)."""
-    text = text.replace(SOFT, "-" if text.endswith(SOFT) else "")
+def clean_line(text: str, compounds: set[str] | None = None) -> str:
+    """Clean one line for metadata and heading matching."""
+    if SOFT in text:
+        text = dehyphenate(text, compounds or set())
     return _MULTISPACE_RE.sub(" ", normalize_chars(text)).strip()
 
 
 def collapse(text: str) -> str:
     """NFKC and single spaces: the comparison form used by the gold conventions."""
     return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _cjk(c: str) -> bool:
+    return "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"
+
+
+def join_lines(lines: list[str], compounds: set[str] | None = None) -> str:
+    """Lines of one block (a title, an abstract) as one string: hyphenation joined, single
+    spaces, and no space between two CJK characters."""
+    text = clean_page("\n".join(lines), compounds or set())
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    out = ""
+    for part in parts:
+        if out and not (_cjk(out[-1]) and _cjk(part[0])):
+            out += " "
+        out += part
+    return " ".join(out.split(" ")).strip()
