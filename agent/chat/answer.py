@@ -101,7 +101,8 @@ def answer_question(
         text = extractive_answer(query, evidence, view, limit=k) if evidence else ""
         mode = "extractive"
         text = text or NOT_FOUND
-        sink(text)
+        for line in text.splitlines(keepends=True):
+            sink(line)
         gate = CitationGate(view.resolves)
         gate.feed(text)
     else:

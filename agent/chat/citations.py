@@ -158,5 +158,7 @@ def answer_sentences(text: str) -> list[tuple[str, list[Ref]]]:
         if not bare.strip(" .;,") and out:
             out[-1][1].extend(refs)
             continue
+        if not refs and bare.endswith(":"):  # a lead-in line ("Passages ...:") is no sentence
+            continue
         out.append((piece.strip(), refs))
     return out

@@ -13,17 +13,25 @@ from collections.abc import Sequence
 from typing import Any
 
 from agent.chat.evidence import Evidence, Filters, StoreView
-from agent.chat.text import content_terms, coverage
+from agent.chat.text import content_terms
 
 MIN_RELEVANCE = 0.5
+MIN_MATCHED = 2  # terms a passage must share with the question (fewer if it has fewer)
 CANDIDATES_PER_RESULT = 4
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}[a-z]?\b")
 _FOLLOW_UP = re.compile(r"\b(it|its|they|their|this|that|these|those|he|she|there)\b", re.I)
 
 
 def query_terms(query: str) -> set[str]:
     """Content terms the relevance gate looks for (CJK characters are left to the store)."""
     return {t for t in content_terms(query) if not _CJK.search(t)}
+
+
+def looks_like_references(text: str) -> bool:
+    """A bibliography passage: about one year per 12 words or more."""
+    n_words = max(1, len(text.split()))
+    return len(_YEAR.findall(text)) * 12 >= n_words and n_words >= 30
 
 
 def search_query(question: str, history: Sequence[Any] | None) -> str:
@@ -52,9 +60,14 @@ def retrieve(
     terms = query_terms(query)
     ranked: list[tuple[float, Evidence]] = []
     for rank, ev in enumerate(candidates):
+        if looks_like_references(ev.text) or ev.section.lower().startswith(
+            ("reference", "bibliograph")
+        ):
+            continue
         if terms:
-            ev.relevance = coverage(terms, f"{ev.title} {ev.section} {ev.text}")
-            if ev.relevance < min_relevance:
+            found = terms & content_terms(f"{ev.title} {ev.section} {ev.text}")
+            ev.relevance = len(found) / len(terms)
+            if ev.relevance < min_relevance or len(found) < min(MIN_MATCHED, len(terms)):
                 continue
         else:  # no terms the gate can read (e.g. a question in Chinese): trust the store
             ev.relevance = 1.0

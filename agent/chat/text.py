@@ -195,7 +195,7 @@ def best_quote(page_text: str, target: str, max_chars: int = 400) -> str:
     terms = content_terms(target)
     best, best_score = "", 0.0
     for sentence in split_sentences(page_text):
-        if len(sentence) < 20:
+        if len(sentence) < 40:
             continue
         overlap = len(terms & content_terms(sentence))
         if not overlap:
