@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "agent.cli.chat",
     "agent.cli.runs",
     "agent.cli.models",
+    "agent.cli.eval",
     "agent.cli.eval_suites",
 )
 
