@@ -122,7 +122,27 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", "", collapse(text).casefold())
 
 
-_SMALL_WORDS = set("a an and as at by for from in of on or the to via with vs".split())
+_SMALL_WORDS = set(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "via",
+        "with",
+        "vs",
+    ]
+)
 
 
 def _uncaps(title: str) -> str:

@@ -110,9 +110,12 @@ def _join_affil(lines: list[str]) -> str:
     for line in lines:
         if not text:
             text = line
-        elif text.endswith((",", "(", "&")) or line.startswith(("(", ",")) or line[:1].islower():
-            text = f"{text} {line}"
-        elif re.search(r"(?:\d|[^\w\s.,)])$", text):
+        elif (
+            text.endswith((",", "(", "&"))
+            or line.startswith(("(", ","))
+            or line[:1].islower()
+            or re.search(r"(?:\d|[^\w\s.,)])$", text)
+        ):
             text = f"{text} {line}"
         else:
             text = f"{text}, {line}"
