@@ -235,3 +235,16 @@ def test_concurrency_limit_per_backend(stub: Any) -> None:
     for thread in threads:
         thread.join()
     assert len(server.requests) == 4 and server.max_in_flight == 1
+
+
+def test_async_calls_share_the_limit(stub: Any) -> None:
+    import asyncio
+
+    server = stub([(200, {"X-Stub-Delay": "0.1"}, completion(content=GOOD))] * 3)
+    model = model_for(server, model_concurrency=1)
+
+    async def main() -> list[Any]:
+        return await asyncio.gather(*(model.ainvoke("q") for _ in range(3)))
+
+    replies = asyncio.run(main())
+    assert [r.content for r in replies] == [GOOD] * 3 and server.max_in_flight == 1

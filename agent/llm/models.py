@@ -14,13 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
 
 from agent.errors import ConfigError
-from agent.llm.resilience import limited
+from agent.llm.resilience import alimited, limited
 
 VALID_FORMS = "none, openai:<model> (e.g. openai:gpt-4o-mini), llamacpp:<path to .gguf>"
 PROVIDERS = ("openai", "llamacpp")
@@ -75,6 +76,29 @@ class BriefChatOpenAI(ChatOpenAI):
         with limited(self._limit_key(), self.concurrency):
             yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
 
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        async with alimited(self._limit_key(), self.concurrency):
+            return await super()._agenerate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        async with alimited(self._limit_key(), self.concurrency):
+            async for chunk in super()._astream(
+                messages, stop=stop, run_manager=run_manager, **kwargs
+            ):
+                yield chunk
+
 
 def resolve_gguf(name: str, settings: Any) -> Path:
     """A .gguf path, or a catalog name already pulled into `home/models`."""
@@ -99,7 +123,7 @@ def _openai(name: str, spec: str, settings: Any) -> BaseChatModel:
         )
     return BriefChatOpenAI(
         model=name,
-        api_key=key or "not-needed",
+        api_key=SecretStr(key or "not-needed"),
         base_url=settings.base_url,
         timeout=settings.model_timeout,
         max_retries=settings.model_retries,

@@ -30,6 +30,7 @@ from langchain_core.messages import (
     SystemMessage,
     convert_to_messages,
 )
+from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, ValidationError
 
 from agent.errors import ModelError, StructuredOutputError
@@ -92,7 +93,7 @@ def _invoke(
     method: str,
     schema: type[BaseModel],
     messages: list[BaseMessage],
-    config: dict[str, Any],
+    config: RunnableConfig,
 ) -> AIMessage:
     if method == "json_schema":
         response_format = {
@@ -141,7 +142,7 @@ def _call(
     method: str,
     schema: type[BaseModel],
     messages: list[BaseMessage],
-    config: dict[str, Any],
+    config: RunnableConfig,
 ) -> AIMessage:
     """One model call; `auto` tries tools then json_object; transport errors → ModelError."""
     import openai
@@ -241,7 +242,10 @@ def structured_call(
     if max_reask is None:
         max_reask = int((model.metadata or {}).get("brief_max_reask", DEFAULT_MAX_REASK))
     history = list(convert_to_messages(list(messages)))
-    config = {"callbacks": [usage.callback(agent)], "run_name": f"{agent}.structured"}
+    config: RunnableConfig = {
+        "callbacks": [usage.callback(agent)],
+        "run_name": f"{agent}.structured",
+    }
     errors: list[str] = []
     raw = ""
     for _ in range(max_reask + 1):
