@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, Field
-from tinymodel import build_tiny_gguf
+from tinymodel import build_tiny_gguf, tiny_gguf_fixture  # noqa: F401 (fixture)
 
 from agent.llm.grammar import gbnf_for
 from agent.llm.structured import InvalidStructuredOutput, structured_call
@@ -19,12 +19,6 @@ from agent.llm.usage import UsageTracker
 
 pytestmark = pytest.mark.llama
 llama_cpp = pytest.importorskip("llama_cpp")
-
-
-@pytest.fixture(scope="session")
-def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("gguf")
-    return build_tiny_gguf(tmp_path_factory.mktemp("tiny") / "tiny.gguf")
 
 
 class Paper(BaseModel):

@@ -9,11 +9,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from pydantic import BaseModel, Field
-from tinymodel import build_tiny_gguf
+from tinymodel import tiny_gguf_fixture  # noqa: F401 (fixture)
 
 from agent.llm.models import make_chat_model
 from agent.llm.structured import InvalidStructuredOutput, structured_call
@@ -32,9 +33,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    pytest.importorskip("gguf")
-    model = build_tiny_gguf(tmp_path_factory.mktemp("server") / "tiny.gguf")
+def server_url(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    model = tiny_gguf
     port = free_port()
     log = (tmp_path_factory.getbasetemp() / "llama_server.log").open("wb")
     proc = subprocess.Popen(

@@ -112,3 +112,13 @@ def test_strict_schema_for_openai() -> None:
     schema = strict_schema(Finding)
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"statement", "page", "tags"}
+
+
+def test_scripted_model_accepts_objects_and_callables() -> None:
+    model = ScriptedChatModel().enqueue(
+        Finding(**GOOD), GOOD, lambda msgs: json.dumps({**GOOD, "page": len(msgs)})
+    )
+    assert call(model) == call(model) == Finding(**GOOD)
+    assert call(model).page == 2  # the callable saw the system and the human message
+    with pytest.raises(AssertionError, match="ran out of responses"):
+        call(model)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 CHATML_TEMPLATE = (
     "{% for message in messages %}"
     "{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}"
@@ -106,6 +108,16 @@ def build_tiny_gguf(
     writer.write_tensors_to_file()
     writer.close()
     return path
+
+
+@pytest.fixture(scope="session", name="tiny_gguf")
+def tiny_gguf_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`tiny_gguf`: the tiny model, built once per test session.
+
+    Use it with `from tinymodel import tiny_gguf_fixture` in a test module.
+    """
+    pytest.importorskip("gguf")
+    return build_tiny_gguf(tmp_path_factory.mktemp("tiny") / "tiny.gguf")
 
 
 if __name__ == "__main__":  # python tests/tinymodel.py /tmp/tiny.gguf

@@ -2,7 +2,8 @@
 
 It stands in for a model's judgement only; everything around it (prompts, parsing, re-asks,
 usage, graphs) runs for real. Responses may be strings, AIMessages (with tool calls),
-exceptions to raise, or callables `f(messages) -> str | AIMessage`.
+pydantic objects or dicts (sent as JSON), exceptions to raise, or callables
+`f(messages) -> str | AIMessage`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr
 
 Scripted = str | AIMessage | BaseException | Callable[[list[BaseMessage]], Any]
 
@@ -63,6 +64,10 @@ class ScriptedChatModel(BaseChatModel):
             item = item(list(messages))
         if isinstance(item, AIMessage):
             return item
+        if isinstance(item, BaseModel):
+            return AIMessage(content=item.model_dump_json())
+        if isinstance(item, dict | list):
+            return AIMessage(content=json.dumps(item, ensure_ascii=False))
         return AIMessage(content=str(item))
 
     def _generate(
