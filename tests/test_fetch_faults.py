@@ -16,7 +16,7 @@ from agent.errors import FetchError
 from agent.settings import load_settings
 from agent.sources.download import pdf_problem
 from agent.sources.fetch import DEFAULT_MIN_SCORE, fetch_topic
-from agent.sources.relevance import Scorer
+from agent.sources.relevance import Scorer, default_embedder
 from agent.topics import get_topic
 
 PDF_FAULTS = {
@@ -45,7 +45,7 @@ def test_every_pdf_fault_ends_as_stated_and_reruns_resume(arxiv_server, shared_d
         download_retries=1,
     )
     topic = get_topic(settings, "efficient-ai")
-    scorer = Scorer.for_topic(topic)
+    scorer = Scorer.for_topic(topic, default_embedder(settings))
     corpus = corpus_entries(shared_dir)
     relevant = [
         (e, p) for e, p in corpus if scorer.score(e.title, e.abstract).score >= DEFAULT_MIN_SCORE

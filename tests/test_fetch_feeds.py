@@ -186,14 +186,29 @@ def test_scores_rank_on_topic_papers_first_and_negatives_drop():
 
 
 def test_similarity_is_used_when_an_embedder_is_given():
-    def embed(texts):  # bag of two words, enough to tell the texts apart
-        return [[t.lower().count("diffusion"), t.lower().count("image")] for t in texts]
+    from store.embeddings import make_embedder
 
-    scorer = Scorer(["dLLM"], profile_text="diffusion diffusion", embed=embed)
-    near = scorer.score("Diffusion for text", "")
-    far = scorer.score("Image for text", "")
-    assert near.similarity == 1.0 and far.similarity == 0.0
-    assert near.score > far.score
+    scorer = Scorer(
+        ["dLLM"], profile_text="diffusion language model decoding", embedder=make_embedder("hash")
+    )
+    near, far = scorer.score_all(
+        [("Diffusion language model decoding", ""), ("Gardening tips for spring", "")]
+    )
+    assert near.similarity > 0.5 and far.similarity < 0.2
+    assert near.score > far.score and "similarity" in near.explain()
+
+
+def test_an_embedder_failure_switches_similarity_off():
+    class Broken:
+        def embed(self, texts):
+            raise OSError("embeddings server unreachable")
+
+        embed_query = embed
+
+    scorer = Scorer(["dLLM"], profile_text="x", embedder=Broken())
+    [rel] = scorer.score_all([("A dLLM", "")])
+    assert rel.similarity is None and rel.score == 0.5
+    assert "unreachable" in scorer.problem
 
 
 def test_query_keywords():

@@ -272,13 +272,14 @@ def fetch_topic(
     end: date | None = None,
     read: bool = True,
     candidates: list[Candidate] | None = None,
-    embed: Callable[[list[str]], Any] | None | Literal["default"] = "default",
+    embedder: Any | None | Literal["default"] = "default",
 ) -> FetchReport:
     """Find the window's papers for a topic (profile or name) or a free query, and bring
     them home: downloaded into the PDF cache, read, and stored with the feed's metadata.
 
     `candidates` replaces the search (e.g. the demo feed); `read=False` stops after the
-    download (the workflow's reader node reads). `store` defaults to the configured store.
+    download (the workflow's reader node reads). `store` defaults to the configured store;
+    `embedder` (for similarity) to settings.embeddings, None switches similarity off.
     """
     if isinstance(topic, str):
         from agent.topics import get_topic
@@ -307,7 +308,8 @@ def fetch_topic(
         return report
 
     # 2. relevance
-    embedder = default_embedder(settings) if embed == "default" else embed
+    if embedder == "default":
+        embedder = default_embedder(settings)
     scorer = (
         Scorer.for_topic(topic, embedder)
         if topic is not None
@@ -319,8 +321,10 @@ def fetch_topic(
         if store is None:
             report.notes.append("the claim store is not available: papers are not stored")
     wanted: list[PaperOutcome] = []
-    for cand in candidates:
-        rel = scorer.score(cand.title, cand.abstract)
+    scores = scorer.score_all([(c.title, c.abstract) for c in candidates])
+    if scorer.problem:
+        report.notes.append(scorer.problem)
+    for cand, rel in zip(candidates, scores, strict=True):
         outcome = PaperOutcome(cand, "fetched", score=rel.score, relevance=rel)
         path = cache_path(settings, cand.arxiv_id, cand.version)
         if rel.score < threshold:

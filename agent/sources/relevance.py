@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 KEYWORD_WEIGHT = 0.7
 NEGATIVE_PENALTY = 0.5
 FULL_KEYWORD_POINTS = 4.0
 QUERY_FIELD_RE = re.compile(r"\b(?:ti|abs|au|cat|all|co|jr|rn|id):")
 BOOLEAN_WORDS = {"and", "or", "andnot", "not"}
-
-Embed = Callable[[list[str]], Sequence[Sequence[float]]]
 
 
 def _normal(text: str) -> str:
@@ -55,19 +53,21 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def default_embedder(settings: Any) -> Embed | None:
-    """The store's embedding function (store.embeddings), or None if it is unavailable."""
+class EmbedderLike(Protocol):
+    """What store.embeddings.Embedder offers: document and query vectors."""
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+    def embed_query(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+def default_embedder(settings: Any) -> EmbedderLike | None:
+    """The store's embedding provider (settings.embeddings), or None if unavailable."""
     try:
-        from store import embeddings
+        from store.embeddings import make_embedder
     except ImportError:
         return None
-    factory = getattr(embeddings, "get_embedding_function", None) or getattr(
-        embeddings, "embedding_function", None
-    )
-    if factory is None:
-        return None
-    function = factory(settings)
-    return lambda texts: [list(map(float, v)) for v in function(list(texts))]
+    return make_embedder(settings.embeddings, settings)
 
 
 @dataclass
@@ -110,49 +110,62 @@ class Scorer:
         keywords: Sequence[str],
         negative: Sequence[str] = (),
         profile_text: str = "",
-        embed: Embed | None = None,
+        embedder: EmbedderLike | None = None,
     ) -> None:
         self.keywords = list(dict.fromkeys(k for k in keywords if k.strip()))
         self.negative = list(negative)
-        self.embed = embed if profile_text else None
-        self._profile_vector: Sequence[float] | None = None
         self.profile_text = profile_text
+        self.embedder = embedder if profile_text else None
+        self.problem: str | None = None  # why similarity was switched off, if it was
 
     @classmethod
-    def for_topic(cls, topic: Any, embed: Embed | None = None) -> Scorer:
-        words = list(topic.keywords) + [k for d in topic.directions for k in d.keywords]
-        return cls(topic.keywords or words, topic.negative, topic.profile_text(), embed)
+    def for_topic(cls, topic: Any, embedder: EmbedderLike | None = None) -> Scorer:
+        return cls(topic.keywords, topic.negative, topic.profile_text(), embedder)
 
     @classmethod
-    def for_query(cls, query: str, embed: Embed | None = None) -> Scorer:
-        return cls(query_keywords(query), (), query, embed)
+    def for_query(cls, query: str, embedder: EmbedderLike | None = None) -> Scorer:
+        return cls(query_keywords(query), (), query, embedder)
 
-    def similarity(self, text: str) -> float | None:
-        if self.embed is None:
-            return None
-        if self._profile_vector is None:
-            self._profile_vector = self.embed([self.profile_text])[0]
-        return cosine(self._profile_vector, self.embed([text])[0])
+    def similarities(self, texts: Sequence[str]) -> list[float | None]:
+        """Cosine similarity of each text to the profile; None without embeddings.
 
-    def score(self, title: str, abstract: str) -> Relevance:
+        An embedding failure (e.g. an unreachable embeddings server) switches similarity
+        off for this scorer and is kept in `problem`; keyword scores still work.
+        """
+        if self.embedder is None or not texts:
+            return [None] * len(texts)
+        try:
+            profile = self.embedder.embed_query([self.profile_text])[0]
+            vectors = self.embedder.embed(list(texts))
+        except Exception as exc:  # similarity is a refinement, never a reason to stop
+            self.problem = f"embedding similarity off: {exc}"
+            self.embedder = None
+            return [None] * len(texts)
+        return [cosine(profile, v) for v in vectors]
+
+    def score(self, title: str, abstract: str, similarity: float | None = None) -> Relevance:
+        """One candidate; `similarity` defaults to computing it now."""
+        if similarity is None and self.embedder is not None:
+            similarity = self.similarities([f"{title}\n{abstract}"])[0]
         title_hits = keyword_hits(title, self.keywords)
         abstract_hits = [k for k in keyword_hits(abstract, self.keywords) if k not in title_hits]
         negative_hits = keyword_hits(f"{title}\n{abstract}", self.negative)
+        title_negative = keyword_hits(title, self.negative)
         points = 2 * len(title_hits) + len(abstract_hits)
         keyword_part = min(1.0, points / FULL_KEYWORD_POINTS)
-        sim = self.similarity(f"{title}\n{abstract}")
-        value = (
-            keyword_part
-            if sim is None
-            else (KEYWORD_WEIGHT * keyword_part + (1 - KEYWORD_WEIGHT) * max(0.0, sim))
-        )
-        title_negative = keyword_hits(title, self.negative)
+        value = keyword_part
+        if similarity is not None:
+            value = KEYWORD_WEIGHT * keyword_part + (1 - KEYWORD_WEIGHT) * max(0.0, similarity)
         value -= min(
             NEGATIVE_PENALTY,
             NEGATIVE_PENALTY * len(title_negative)
             + NEGATIVE_PENALTY / 2 * (len(negative_hits) - len(title_negative)),
         )
         value = round(min(1.0, max(0.0, value)), 3)
-        return Relevance(
-            value, title_hits, abstract_hits, negative_hits, None if sim is None else round(sim, 3)
-        )
+        sim = None if similarity is None else round(similarity, 3)
+        return Relevance(value, title_hits, abstract_hits, negative_hits, sim)
+
+    def score_all(self, pairs: Sequence[tuple[str, str]]) -> list[Relevance]:
+        """Many (title, abstract) pairs, embedded in one batch."""
+        sims = self.similarities([f"{t}\n{a}" for t, a in pairs])
+        return [self.score(t, a, s) for (t, a), s in zip(pairs, sims, strict=True)]
