@@ -195,3 +195,14 @@ def test_unknown_topic_and_bad_options():
         fetch_topic(settings, "diffusion-lm", max_results=0)
     with pytest.raises(ConfigError, match="nothing to fetch"):
         fetch_topic(settings)
+
+
+def test_api_calls_keep_the_delay_across_clients(arxiv_server, monkeypatch):
+    import agent.sources.arxiv as arxiv_mod
+
+    slept: list[float] = []
+    monkeypatch.setattr(arxiv_mod.time, "sleep", slept.append)
+    settings = load_settings(arxiv_api_url=arxiv_server.api_url, arxiv_delay=3)
+    search(settings, "all:x", 5)
+    search(settings, "all:y", 5)  # a new client, same endpoint: waits
+    assert len(slept) == 1 and 2.0 < slept[0] <= 3.0

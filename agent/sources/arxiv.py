@@ -11,6 +11,7 @@ parse into the same Candidate fields.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -35,6 +36,8 @@ from store.schemas import ARXIV_ID_RE, OLD_ARXIV_ID_RE
 ATOM = "{http://www.w3.org/2005/Atom}"
 ERROR_ID = "arxiv.org/api/errors"
 MAX_PAGE = 100
+_LAST_CALL: dict[str, float] = {}  # endpoint -> time.monotonic() of the last call
+_CALLS_LOCK = threading.Lock()
 
 
 @dataclass
@@ -217,17 +220,19 @@ class ArxivClient(arxiv.Client):
             timeout=httpx.Timeout(self.timeout),
             follow_redirects=True,
         )
-        self._last_call: float | None = None
 
     def close(self) -> None:
         self._http.close()
 
     def _wait_turn(self) -> None:
-        if self._last_call is not None:
-            remaining = self._last_call + self.delay_seconds - time.monotonic()
-            if remaining > 0:
-                time.sleep(remaining)
-        self._last_call = time.monotonic()
+        """Keep `arxiv_delay` between calls to this endpoint, across clients in the process."""
+        with _CALLS_LOCK:
+            last = _LAST_CALL.get(self.query_url_format)
+            if last is not None:
+                remaining = last + self.delay_seconds - time.monotonic()
+                if remaining > 0:
+                    time.sleep(remaining)
+            _LAST_CALL[self.query_url_format] = time.monotonic()
 
     def _get(self, url: str, first_page: bool) -> _feed.ParsedFeed:
         self._wait_turn()
