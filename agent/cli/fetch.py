@@ -27,7 +27,7 @@ def _table(report: Any) -> None:
             if status == "fetched" and o.stored:
                 note += f"  [dim]({o.stored})[/]"
             elif o.reason and status != "fetched":
-                note = f"{o.candidate.title}\n[{colours[status]}]{escape(o.reason)}[/]"
+                note = f"{o.candidate.title}\n[{colours[status]}]{o.stage}: {escape(o.reason)}[/]"
             score = "" if o.score is None else f"{o.score:.2f}"
             table.add_row(f"[{colours[status]}]{status}[/]", o.candidate.key, score, note)
     out = stdout()
