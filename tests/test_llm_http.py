@@ -203,6 +203,24 @@ def test_json_schema_strict_request_shape(stub: Any) -> None:
     assert fmt["json_schema"]["schema"]["additionalProperties"] is False
 
 
+def test_cut_off_strict_answer_is_reasked(stub: Any) -> None:
+    cut = completion(content='{"entailed": true, "rea')
+    cut["choices"][0]["finish_reason"] = "length"
+    server = stub([(200, {}, cut), (200, {}, completion(content=GOOD))])
+    usage = UsageTracker()
+    result = structured_call(
+        model_for(server),
+        Verdict,
+        [("human", "q")],
+        agent="critic",
+        usage=usage,
+        method="json_schema",
+    )
+    assert result.entailed is True
+    assert "finish_reason=length" in server.requests[1]["messages"][-1]["content"]
+    assert usage.totals()["calls"] == 2 and usage.totals()["tokens_in"] == 40
+
+
 def test_unreachable_server_is_one_model_error() -> None:
     import socket
 

@@ -137,36 +137,73 @@ def _fallback_worthy(exc: Exception) -> bool:
     )
 
 
-def _call(
+def _call_auto(
     model: BaseChatModel,
     method: str,
     schema: type[BaseModel],
     messages: list[BaseMessage],
     config: RunnableConfig,
 ) -> AIMessage:
-    """One model call; `auto` tries tools then json_object; transport errors → ModelError."""
+    """`auto` tries tools, then json_object when the server rejects them (remembered)."""
+    if method == "auto":
+        key = _auto_key(model)
+        with _AUTO_LOCK:
+            chosen = _AUTO.get(key)
+        if chosen:
+            return _invoke(model, chosen, schema, messages, config)
+        try:
+            reply = _invoke(model, "tools", schema, messages, config)
+        except Exception as exc:
+            if not _fallback_worthy(exc):
+                raise
+            with _AUTO_LOCK:
+                _AUTO[key] = "json_object"
+            return _invoke(model, "json_object", schema, messages, config)
+        with _AUTO_LOCK:
+            _AUTO[key] = "tools"
+        return reply
+    return _invoke(model, method, schema, messages, config)
+
+
+def _reply_from_finish_error(
+    exc: Exception, model: BaseChatModel, usage: UsageTracker, agent: str
+) -> AIMessage:
+    """An AIMessage for a completion the openai client raised on (cut off or filtered)."""
+    completion = getattr(exc, "completion", None)
+    if completion is None:  # ContentFilterFinishReasonError carries no completion
+        return AIMessage(content="", response_metadata={"finish_reason": "content_filter"})
+    choice = completion.choices[0] if completion.choices else None
+    content = (choice.message.content if choice else None) or ""
+    if completion.usage:  # the failed call still cost tokens
+        usage.record(
+            agent,
+            model_label(model),
+            completion.usage.prompt_tokens,
+            completion.usage.completion_tokens,
+            local=bool((model.metadata or {}).get("brief_local")),
+        )
+    reason = (choice.finish_reason if choice else None) or "length"
+    return AIMessage(content=content, response_metadata={"finish_reason": reason})
+
+
+def _call(
+    model: BaseChatModel,
+    method: str,
+    schema: type[BaseModel],
+    messages: list[BaseMessage],
+    config: RunnableConfig,
+    usage: UsageTracker,
+    agent: str,
+) -> AIMessage:
+    """One model call; transport errors → ModelError."""
     import openai
 
     label = model_label(model)
     try:
-        if method == "auto":
-            key = _auto_key(model)
-            with _AUTO_LOCK:
-                chosen = _AUTO.get(key)
-            if chosen:
-                return _invoke(model, chosen, schema, messages, config)
-            try:
-                reply = _invoke(model, "tools", schema, messages, config)
-            except Exception as exc:
-                if not _fallback_worthy(exc):
-                    raise
-                with _AUTO_LOCK:
-                    _AUTO[key] = "json_object"
-                return _invoke(model, "json_object", schema, messages, config)
-            with _AUTO_LOCK:
-                _AUTO[key] = "tools"
-            return reply
-        return _invoke(model, method, schema, messages, config)
+        return _call_auto(model, method, schema, messages, config)
+    except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
+        # OpenAI's parse() raises where other backends return finish_reason: do the same.
+        return _reply_from_finish_error(exc, model, usage, agent)
     except openai.APIStatusError as exc:
         raise ModelError(
             f"model {label} failed: HTTP {exc.status_code} {exc.message}",
@@ -214,6 +251,8 @@ def check_reply(reply: AIMessage, schema: type[T]) -> tuple[T | None, str, str]:
         return None, raw, f"the model refused: {reply.additional_kwargs['refusal']}"
     if reply.response_metadata.get("finish_reason") == "length":
         return None, raw, "the answer was cut off at the token limit (finish_reason=length)"
+    if reply.response_metadata.get("finish_reason") == "content_filter":
+        return None, raw, "the answer was blocked by the provider's content filter"
     try:
         return schema.model_validate_json(raw), raw, ""
     except ValidationError as exc:
@@ -250,7 +289,7 @@ def structured_call(
     raw = ""
     for _ in range(max_reask + 1):
         usage.check_budget()
-        reply = _call(model, chosen, schema, history, config)
+        reply = _call(model, chosen, schema, history, config, usage, agent)
         result, raw, problem = check_reply(reply, schema)
         if result is not None:
             return result
