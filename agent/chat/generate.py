@@ -97,7 +97,7 @@ def generate(
 
     gate = CitationGate(view.resolves)
     use_tools = supports_tools(model, settings)
-    if not use_tools and not evidence:
+    if not evidence:  # nothing relevant: say so instead of letting the model guess
         sink(NOT_FOUND)
         return NOT_FOUND, gate, evidence, "rag"
     messages = _messages(question, history, evidence, filters, use_tools)
