@@ -87,6 +87,9 @@ def _worker(conn: Connection) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    import agent.sources.pdf  # noqa: F401 - import before the clock of the first file starts
+
+    conn.send(("ready",))
     while True:
         try:
             task = conn.recv()
@@ -113,6 +116,7 @@ class _Slot:
         child.close()
         self.task: int | None = None
         self.started = 0.0
+        self.ready = False
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -166,15 +170,28 @@ def read_many(
     try:
         while queue or any(s.task is not None for s in slots):
             for slot in slots:
-                if slot.task is None and queue:
+                if slot.ready and slot.task is None and queue:
                     index = queue.pop()
                     slot.conn.send((index, str(paths[index]), engine, chunk_tokens, chunk_overlap))
                     slot.task, slot.started = index, time.monotonic()
             busy = [s for s in slots if s.task is not None]
+            starting = [s for s in slots if not s.ready]
             now = time.monotonic()
-            wait_for = max(0.0, min(s.started + timeout - now for s in busy))
-            ready = wait([s.conn for s in busy], timeout=wait_for)
+            deadlines = [s.started + timeout - now for s in busy]
+            wait_for = max(0.0, min(deadlines)) if deadlines else timeout
+            ready = wait([s.conn for s in busy + starting], timeout=wait_for)
             for i, slot in enumerate(slots):
+                if not slot.ready:
+                    if slot.conn in ready:
+                        try:
+                            slot.conn.recv()
+                            slot.ready = True
+                        except (EOFError, OSError):
+                            raise PdfError(
+                                "the PDF reader process could not start",
+                                "check the installation (brief doctor)",
+                            ) from None
+                    continue
                 if slot.task is None:
                     continue
                 index = slot.task
@@ -185,13 +202,10 @@ def read_many(
                     except (EOFError, OSError):
                         slot.stop(kill=True)
                         slots[i] = _Slot(ctx)
-                        finish(
-                            index,
-                            ReadResult(
-                                path,
-                                error=f"{path}: the reader process crashed — the file is probably malformed",
-                            ),
+                        crash = (
+                            f"{path}: the reader process crashed — the file is probably malformed"
                         )
+                        finish(index, ReadResult(path, error=crash))
                         continue
                     slot.task = None
                     if status == "ok":

@@ -26,7 +26,7 @@ _SPACES = dict.fromkeys(
     ),
     " ",
 )
-_DROP = dict.fromkeys([*range(0, 9), 11, *range(14, 32), 127, 0x200B, 0xFEFF, 0x00AD], None)
+_DROP = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127, 0x200B, 0xFEFF, 0x00AD], None)
 _TRANSLATE: dict[int, str | None] = {
     **_SPACES,
     **_DROP,
@@ -35,7 +35,7 @@ _TRANSLATE: dict[int, str | None] = {
 
 _COMPOUND_RE = re.compile(r"\w+(?:-\w+)+")
 _SOFT_RE = re.compile(r"(\w*)" + SOFT + r"[ \t]*\n?[ \t]*(\w*)")
-_PYPDF_HYPHEN_RE = re.compile(r"([A-Za-z]+)-[ \t]*\n[ \t]*([a-z]\w*)")
+_PYPDF_HYPHEN_RE = re.compile(r"([A-Za-z]+)-[ \t]*\n[ \t]*(\w+)")
 _FFFD_RE = re.compile("\ufffd+")
 _MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|\u00ef\u00ac")
 _TRAILING_WS_RE = re.compile(r"[ \t]+\n")
@@ -81,7 +81,7 @@ def normalize_chars(text: str) -> str:
     if _MOJIBAKE_RE.search(text):
         import ftfy
 
-        text = ftfy.fix_text(text, normalization=None)
+        text = ftfy.fix_text(text, normalization=None, uncurl_quotes=False)
     if any("\uff01" <= c <= "\uff5e" for c in text):
         # full-width ASCII letters and digits only; CJK punctuation stays as printed
         text = re.sub(
