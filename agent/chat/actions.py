@@ -7,9 +7,12 @@ not built yet becomes one line saying so, never a traceback.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from agent.errors import BriefError
+
+MAX_FLAGS = 10
 
 
 def _missing(what: str, module: str) -> str:
@@ -62,17 +65,22 @@ def weekly(settings: Any, model: Any, topic: str) -> str:
     return f"brief written: {result.get('path')} ({result.get('papers', 0)} papers)"
 
 
-def lint(path: str) -> str:
-    """Check a brief file's citations and numbers (evals.lint)."""
+def lint(path: str, pages_for: Any = None) -> list[str]:
+    """Check a brief file's citations and numbers (evals.lint.lint_file): a verdict line,
+    then one line per flag (at most MAX_FLAGS)."""
     try:
-        module = importlib.import_module("evals.lint")
-    except ModuleNotFoundError:
-        return _missing("/lint", "evals.lint")
+        from evals.lint import lint_file
+    except ModuleNotFoundError as exc:
+        return [_missing("/lint", str(exc.name))]
     try:
-        result = module.lint_file(path)
+        case = lint_file(Path(path).expanduser(), pages_for=pages_for)
     except (BriefError, OSError) as exc:
-        return f"lint failed: {exc}"
-    return _summary(result)
+        return [f"lint failed: {exc}"]
+    shown = {k: v for k, v in case.metrics.items() if v is not None}
+    head = f"{'passed' if case.passed else 'FAILED'}: {path} ({_summary(shown)})"
+    flags = [f"  line {f.line} [{f.kind}] {f.reason}" for f in case.flags[:MAX_FLAGS]]
+    more = len(case.flags) - MAX_FLAGS
+    return [head, *flags, *([f"  ... {more} more"] if more > 0 else [])]
 
 
 def deepdive_available() -> bool:

@@ -141,7 +141,8 @@ def cmd_lint(session: ChatSession, arg: str, say: Say) -> None:
     if not arg.strip():
         say("usage: /lint FILE")
         return
-    say(actions.lint(arg.strip()))
+    for line in actions.lint(arg.strip(), pages_for=lambda p: session.view.pages(p) or None):
+        say(line)
 
 
 def cmd_model(session: ChatSession, arg: str, say: Say) -> None:

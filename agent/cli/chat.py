@@ -62,8 +62,12 @@ def register(app: typer.Typer) -> None:
         )
         if as_json:
             print_json(answer.to_json())
-        else:
-            sys.stdout.write("\n")
+            return
+        sys.stdout.write("\n")
+        if answer.citations:
+            from agent.chat.transcript import sources_lines
+
+            sys.stdout.write("\nSources:\n" + "\n".join(sources_lines(answer)) + "\n")
 
     @app.command()
     def chat(
