@@ -127,10 +127,12 @@ def cmd_fetch(session: ChatSession, arg: str, say: Say) -> None:
         say("usage: /fetch TOPIC")
         return
     say(actions.fetch(session.settings, session.view.store, arg.strip()))
+    session.view.refresh()
 
 
 def cmd_weekly(session: ChatSession, arg: str, say: Say) -> None:
     say(actions.weekly(session.settings, session.model, arg.strip() or "efficient-ai"))
+    session.view.refresh()
 
 
 def cmd_deepdive(session: ChatSession, arg: str, say: Say) -> None:

@@ -75,8 +75,17 @@ class StoreView:
     def paper(self, paper_id: str) -> Any | None:
         """The stored Paper for an arXiv id (any version), a paper key, or None."""
         if paper_id not in self._papers:
-            self._papers[paper_id] = self.store.get_paper(paper_id)
+            paper = self.store.get_paper(paper_id)
+            if paper is None:  # not cached: it may be fetched later in the session
+                return None
+            self._papers[paper_id] = paper
         return self._papers[paper_id]
+
+    def refresh(self) -> None:
+        """Forget cached papers, pages and chunks (after the store changed)."""
+        self._papers.clear()
+        self._pages.clear()
+        self.__dict__.pop("_chunk_cache", None)
 
     def papers(self) -> list[Any]:
         return list(self.store.list_papers())
@@ -90,7 +99,9 @@ class StoreView:
         """The paper's page texts (page N is index N-1); [] when the paper is not stored."""
         if paper_id not in self._pages:
             key = self.key_of(paper_id)
-            self._pages[paper_id] = list(self.store.get_pages(key)) if key else []
+            if not key:
+                return []
+            self._pages[paper_id] = list(self.store.get_pages(key))
         return self._pages[paper_id]
 
     def page_text(self, paper_id: str, page: int) -> str:
