@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
             None, "--until", help="Papers published on/before YYYY-MM-DD."
         ),
     ) -> None:
-        """Answer one question from the stored papers, citing [arXiv:ID p.N]."""
+        r"""Answer one question from the stored papers, citing \[arXiv:ID p.N]."""
         from agent.chat.answer import answer_question
         from agent.chat.evidence import open_view
         from agent.cli.output import print_json
@@ -79,7 +79,10 @@ def register(app: typer.Typer) -> None:
         ),
         k: int = typer.Option(5, "--k", min=1, max=50, help="Passages to retrieve per answer."),
     ) -> None:
-        """Chat with the stored papers; answers stream and cite [arXiv:ID p.N]. /help inside."""
+        r"""Chat with the stored papers; answers stream and cite \[arXiv:ID p.N].
+
+        Enter sends; Esc then Enter, or a line ending in a backslash, adds a line; Ctrl-C cancels the answer being written; Ctrl-D quits; /help lists the slash commands. Piped input (no terminal) is read one message per line.
+        """
         from agent.chat.evidence import open_view
         from agent.chat.graph import open_checkpointer
         from agent.chat.repl import plain_reader, run_chat, terminal_reader
