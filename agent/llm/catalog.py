@@ -1,8 +1,9 @@
 """Recommended local models: small instruct GGUFs with good Chinese (`brief models pull`).
 
-`path` is relative to settings.models_url (default https://huggingface.co). Exact sizes and
-sha256 digests are recorded only where known; `pull` verifies what is recorded (size from
-the server's Content-Length otherwise) and says when a checksum is not available.
+`path` is relative to settings.models_url (default https://huggingface.co). No exact size or
+sha256 is recorded yet: they could not be verified offline, and a wrong constant would make a
+good download fail. `pull` checks the size against the server's Content-Length, verifies a
+sha256 when an entry has one, and warns when it has none.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ CATALOG: tuple[CatalogEntry, ...] = (
         "Qwen/Qwen2.5-1.5B-Instruct-GGUF/resolve/main/qwen2.5-1.5b-instruct-q4_k_m.gguf",
         1.1,
         "recommended on a laptop CPU",
-        size=1117320736,
     ),
     CatalogEntry(
         "qwen2.5-3b",
