@@ -33,7 +33,7 @@ class Format:
     header_fields: tuple[str, ...] = ()  # "key: value" lines required near the top
     headings: tuple[str, ...] = ()  # required headings, in document order
     tables: tuple[TableSpec, ...] = ()
-    paper_fields: tuple[str, ...] = ()  # "**字段**: value" fields each paper block needs
+    paper_fields: tuple[str, ...] = ()  # "**字段**: value" fields each paper block needs (regex)
     link_patterns: tuple[str, ...] = ()  # accepted forms of a paper link (any of them)
     needs_links: bool = False  # whether the document must cite papers by link
     extra: dict[str, str] = field(default_factory=dict)
@@ -47,10 +47,16 @@ FORMATS: dict[str, Format] = {
     "weekly": Format(
         kind="weekly",
         description="paper analysis report (seed 004): one sentence per paper, then details",
-        markers=(r"论文技术简报", r"论文详细信息", r"分析论文数量", r"\*\*摘要\*\*", r"作者数量"),
-        header_fields=(r"生成时间", r"分析论文数量"),
-        headings=(r"论文技术简报", r"论文详细信息"),
-        paper_fields=("主要机构", "作者数量", "摘要"),
+        markers=(
+            r"论文技术简报|Paper briefs",
+            r"论文详细信息|Paper details",
+            r"分析论文数量|Papers analysed",
+            r"\*\*(?:摘要|Abstract)\*\*",
+            r"作者数量|\*\*Authors\*\*",
+        ),
+        header_fields=(r"生成时间|Generated", r"分析论文数量|Papers analysed"),
+        headings=(r"论文技术简报|Paper briefs", r"论文详细信息|Paper details"),
+        paper_fields=("主要机构|Institutions", "作者数量|Authors", "摘要|Abstract"),
         link_patterns=(ARXIV_CITE, ARXIV_LINK),
     ),
     "deepdive": Format(

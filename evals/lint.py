@@ -139,16 +139,29 @@ def document_evidence(lines: list[str], skip: set[int]) -> tuple[list[Evidence],
     return items, evidence_lines
 
 
+def _source(ids: set[str]) -> str:
+    return "its cited quotes" + (f" (arXiv:{', '.join(sorted(ids))})" if ids else "")
+
+
 def sidecar_evidence(
     lines: list[str], sidecar: dict[str, Any]
-) -> tuple[list[Evidence], list[dict[str, Any]], list[Flag]]:
-    """Sentences of the sidecar with their quotes, the claims (with their line) and flags for
-    sentences the sidecar places on a line that does not hold them."""
-    items: list[Evidence] = []
-    claims: list[dict[str, Any]] = []
-    flags: list[Flag] = []
+) -> tuple[list[Evidence], list[dict[str, Any]], list[Flag], set[int]]:
+    """What the sidecar says about the document's lines.
+
+    Returns the sentences to check with their own quotes, the claims (with their line), flags
+    for sentences the document no longer holds, and the lines that are source text (abstract
+    entries, `"kind": "abstract"`). The document's text is what gets checked: a sentence found
+    verbatim is checked against its own quotes, and whatever else its line says (a sentence
+    edited after the sidecar was written) against all the quotes cited on that line.
+    """
     keys = [quote_key(line) for line in lines]
+    flags: list[Flag] = []
+    claims: list[dict[str, Any]] = []
+    sources: set[int] = set()
+    by_line: dict[int, list[tuple[str, list[str], set[str]]]] = {}
     for entry in sidecar.get("sentences") or []:
+        if not isinstance(entry, dict):
+            continue
         text = str(entry.get("text") or "")
         line = int(entry.get("line") or 0)
         want = quote_key(text)
@@ -156,17 +169,58 @@ def sidecar_evidence(
             found = next((i + 1 for i, k in enumerate(keys) if want in k), 0)
             if not found:
                 flags.append(Flag("sidecar", line, metrics.excerpt(text),
-                                  "sidecar sentence is not in the document", "warning"))  # fmt: skip
+                                  "the document no longer holds this sidecar sentence", "warning"))  # fmt: skip
             line = found or line
-        if not text and 1 <= line <= len(lines):
-            text = lines[line - 1]
+        if not 1 <= line <= len(lines):
+            continue
+        if entry.get("kind") == "abstract" or entry.get("source"):
+            sources.add(line)
+            continue
         entry_claims = [c for c in entry.get("claims") or [] if isinstance(c, dict)]
         quotes = [str(c.get("quote") or "") for c in entry_claims]
-        ids = sorted({str(c.get("arxiv_id")) for c in entry_claims if c.get("arxiv_id")})
-        source = "its cited quotes" + (f" (arXiv:{', '.join(ids)})" if ids else "")
-        items.append(Evidence(line, text, quotes, source))
+        ids = {str(c.get("arxiv_id")) for c in entry_claims if c.get("arxiv_id")}
+        by_line.setdefault(line, []).append((text, quotes, ids))
         claims += [{**c, "line": line} for c in entry_claims]
-    return items, claims, flags
+    items: list[Evidence] = []
+    for line, entries in sorted(by_line.items()):
+        rest = lines[line - 1]
+        for text, quotes, ids in entries:
+            if text and text in rest:
+                items.append(Evidence(line, text, quotes, _source(ids)))
+                rest = rest.replace(text, " ", 1)
+        if _has_numbers(rest):
+            quotes = [q for _, qs, _ in entries for q in qs]
+            ids = {i for _, _, ids in entries for i in ids}
+            items.append(Evidence(line, rest, quotes, _source(ids)))
+    return items, claims, flags, sources
+
+
+_NOT_CLAIMS = re.compile(
+    r"未纳入|舍弃|跳过|失败|Not included|dropped|skipped|rejected", re.IGNORECASE
+)
+_META_LINE = re.compile(
+    r"^\s*(?:[-*]\s*)?(?:\*\*)?[\w\u4e00-\u9fff /]{1,16}(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*\S{0,24}\s*$"
+)
+
+
+def _excluded_lines(lines: list[str], skip: set[int]) -> set[int]:
+    """Lines whose numbers are not claims: headings, metadata fields ("作者数量: 8人"), table
+    rows, and sections that list what was dropped or skipped."""
+    out = set(skip)
+    dropped_level = 0
+    for n, line in enumerate(lines, start=1):
+        heading = re.match(r"^(#{1,6})\s", line)
+        if heading:
+            out.add(n)
+            level = len(heading.group(1))
+            if dropped_level and level <= dropped_level:
+                dropped_level = 0
+            if not dropped_level and _NOT_CLAIMS.search(line):
+                dropped_level = level
+            continue
+        if dropped_level or _META_LINE.match(line) or metrics._FIELD.match(line) and len(line) < 40:
+            out.add(n)
+    return out
 
 
 # --- lint -------------------------------------------------------------------------------
@@ -196,18 +250,18 @@ def lint_text(
     items, evidence_lines = document_evidence(lines, skip)
     claims: list[dict[str, Any]] = []
     if sidecar:
-        side_items, claims, side_flags = sidecar_evidence(lines, sidecar)
+        side_items, claims, side_flags, sources = sidecar_evidence(lines, sidecar)
         flags += side_flags
-        covered = {i.line for i in side_items}
+        evidence_lines |= sources
+        covered = {i.line for i in side_items} | sources
         items = side_items + [i for i in items if i.line not in covered]
     grounding = metrics.number_grounding(items)
     values["number_grounding"] = grounding.value
     flags += grounding.flags
-    checked = {i.line for i in items} | evidence_lines
+    checked = {i.line for i in items} | evidence_lines | _excluded_lines(lines, skip)
     unverified = [
-        n for n, line in enumerate(lines, start=1)
-        if n not in skip and n not in checked and not line.lstrip().startswith("#") and _has_numbers(line)
-    ]  # fmt: skip
+        n for n, line in enumerate(lines, start=1) if n not in checked and _has_numbers(line)
+    ]
     values["numbers_unverified"] = float(len(unverified))
     if sidecar:
         for n in unverified:

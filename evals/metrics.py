@@ -220,9 +220,10 @@ def date_consistency(
             ids += [c.arxiv_id for c in extract_citations(line)]
         parsed = [p for p in (parse_id(i) for i in dict.fromkeys(ids)) if p]
         for number, line in section.body:
-            if number in code or not _PUBLISHED.search(line) or len({p.id for p in parsed}) != 1:
+            published = _PUBLISHED.search(line) if number not in code else None
+            if published is None or len({p.id for p in parsed}) != 1:
                 continue
-            stated = stated_date(line.split("：", 1)[-1].split(":", 1)[-1], report)
+            stated = stated_date(line[published.end() :], report)
             if stated is None:
                 continue
             lo, hi, written = stated
@@ -325,11 +326,14 @@ def format_compliance(text: str, kind: str) -> MetricResult:
     if fmt.paper_fields:
         for s in secs:
             labels = _field_values(s)
-            if not any(name in labels for name in fmt.paper_fields):
+            present = [
+                any(re.fullmatch(name, label) for label in labels) for name in fmt.paper_fields
+            ]
+            if not any(present):
                 continue
-            for name in fmt.paper_fields:
-                checks.append((name in labels, s.line, lines[s.line - 1] if s.line else "",
-                               f"paper block has no '{name}' field"))  # fmt: skip
+            for name, ok in zip(fmt.paper_fields, present, strict=True):
+                checks.append((ok, s.line, lines[s.line - 1] if s.line else "",
+                               f"paper block has no '{name.split('|')[0]}' field"))  # fmt: skip
     links = [i for i, line in enumerate(lines, 1) if i not in code
              and any(re.search(p, line) for p in fmt.link_patterns)]  # fmt: skip
     if fmt.needs_links:
