@@ -10,27 +10,35 @@ import typer
 
 def print_report(report: dict[str, Any]) -> None:
     """A readable table of papers on stdout, one red line per failed file on stderr."""
+    from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
     from agent.cli.output import error_line, stdout
 
     papers = report["papers"]
     if papers:
-        table = Table(show_lines=False)
-        for column in ("file", "arXiv", "title", "authors", "pages", "sections", "chunks"):
-            table.add_column(column, overflow="fold")
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("file", no_wrap=True, overflow="ellipsis", min_width=14, max_width=24)
+        table.add_column("arXiv", no_wrap=True, min_width=12)
+        for column in ("pages", "sections", "chunks"):
+            table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
+        table.add_column("title / first author", min_width=20)
         for p in papers:
             arxiv = f"{p['arxiv_id']}{p['arxiv_version'] or ''}" if p["arxiv_id"] else "-"
-            authors = ", ".join(p["authors"][:3]) + (" et al." if len(p["authors"]) > 3 else "")
+            first = (
+                p["authors"][0] + (" et al." if len(p["authors"]) > 1 else "")
+                if p["authors"]
+                else "-"
+            )
             top = sum(1 for s in p["sections"] if s["level"] == 1)
             table.add_row(
                 Path(p["file"]).name,
                 arxiv,
-                p["title"] or "(no title found)",
-                authors or "-",
                 str(p["page_count"]),
                 str(top),
                 str(p["chunks"]),
+                f"{escape(p['title'] or '(no title found)')}\n[dim]{escape(first)}[/]",
             )
         stdout().print(table)
     stdout().print(f"{len(papers)} read, {len(report['errors'])} failed", highlight=False)
