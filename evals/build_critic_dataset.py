@@ -45,10 +45,12 @@ ENTAILMENT = ("negation", "institution")
 
 _REFERENCE = re.compile(
     r"\bet al\.|arXiv|https?://|doi|\bIn Proceedings|\bProc\.|\bpp\.|\bvol\.|Conference on|"
-    r"@|\bISBN\b|\(\d{4}\)|\b(?:19|20)\d\d[a-z]?\.",
+    r"@|\bISBN\b|\(\d{4}\)|\b(?:19|20)\d\d[a-z]?\.|\bpages\s+\d|[Ss]ymposium|Workshop",
     re.IGNORECASE,
 )
-_UNIT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(%|×|x\b|ms\b|s\b)")
+_NOISE = re.compile(r"\ufffd|[|∑∏√∈≤≥]|\b\d+(?:\.\d+)+\s+[A-Z][\w-]+\s+[A-Z]")
+_MARKERS = re.compile(r"^[\d\s,∗*†‡§¶]+|[\d\s,∗*†‡§¶]+$")  # footnote marks on names
+_UNIT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(%|\s?×(?!\s*\d)|x\b(?!\s*\d)|\s?ms\b|\ss\b)")
 _NEGATIONS = (
     (r"\boutperforms\b", "does not outperform"),
     (r"\boutperform\b", "do not outperform"),
@@ -96,13 +98,14 @@ def read_sources(source: str, engine: str = "pdfium") -> list[Source]:
         page1 = parsed.pages[0] if parsed.pages else ""
         names = [a for a in parsed.paper.affiliations if a and a in page1]
         names = names or institutions_on_page_one(page1)
+        names = [n for n in (_MARKERS.sub("", n) for n in names) if len(n) > 6]
         out.append(Source(path.name, parsed.paper.arxiv_id, parsed.pages, names))
     return out
 
 
 def usable(sentence: str) -> bool:
     """A sentence that states something with a number (not a reference, table row, header)."""
-    if _REFERENCE.search(sentence) or "\ufffd" in sentence:
+    if _REFERENCE.search(sentence) or _NOISE.search(sentence):
         return False
     if len(sentence) < 50 or len(sentence) > 400 or sentence.count(" ") < 8:
         return False
@@ -111,7 +114,7 @@ def usable(sentence: str) -> bool:
     if letters < 3 * digits or not sentence[0].isupper():
         return False
     found = [n for n in numbers_in(sentence) if not re.fullmatch(r"\d", n)]
-    return bool(found)
+    return bool(found) and len(re.findall(r"\d+(?:\.\d+)?", sentence)) <= 8  # not a table row
 
 
 def candidates(src: Source) -> list[tuple[str, int]]:
@@ -132,17 +135,25 @@ def sub_clause(sentence: str) -> str:
     """The clause holding the sentence's first number, if it stands alone (≥ 40 chars)."""
     parts = re.split(r"(?<=[,;:])\s+", sentence)
     for part in parts:
-        if numbers_in(part) and len(part) >= 40:
+        balanced = part.count("(") == part.count(")") and part.count("[") == part.count("]")
+        if numbers_in(part) and len(part) >= 40 and part[0].isalpha() and balanced:
             return part.rstrip(",;:")
     return sentence
 
 
 def _change_number(text: str, rng: random.Random) -> tuple[str, str, str] | None:
-    """(new text, old number, new number) with one decimal number changed in value."""
+    """(new text, old number, new number) with one claimed number changed in value.
+
+    Only numbers the grounding module counts as claims are changed (not citation markers,
+    years, section numbers or digits inside names such as LLaDA-8B)."""
+    claimed = {m.group(0) for n in numbers_in(text) for m in re.finditer(r"\d+(?:\.\d+)?", n)}
+    brackets = [b.span() for b in re.finditer(r"\[[^\]]*\]", text)]
     matches = [
         m
         for m in re.finditer(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", text)
-        if not re.fullmatch(r"(19|20)\d\d", m.group(0))
+        if m.group(0) in claimed
+        and not re.fullmatch(r"(19|20)\d\d", m.group(0))
+        and not any(a <= m.start() < b for a, b in brackets)
     ]
     if not matches:
         return None
@@ -162,7 +173,7 @@ def _change_unit(text: str) -> tuple[str, str] | None:
     m = _UNIT.search(text)
     if not m:
         return None
-    unit = m.group(2)
+    unit = m.group(2).strip()
     new_unit = swap[unit]
     spacer = " " if new_unit in ("ms", "s") else ""
     replaced = f"{m.group(1)}{spacer}{new_unit}"
@@ -185,14 +196,23 @@ def _fabricated_id(rng: random.Random, text: str) -> str:
 
 
 def build(
-    sources: list[Source], origin: str, seed: int = 4, per_paper: int = 7, attributed: int = 1
+    sources: list[Source],
+    origin: str,
+    seed: int = 4,
+    per_paper: int = 7,
+    attributed: int = 1,
+    copies: int = 2,
 ) -> list[dict[str, Any]]:
     """True claims and corrupted copies for `sources` (deterministic for a seed)."""
     trues: list[dict[str, Any]] = []
     for src in sources:
         rng = random.Random(f"{seed}:{src.name}")
         pool = candidates(src)
-        picked = sorted(rng.sample(pool, min(per_paper, len(pool))), key=lambda t: t[1])
+        with_unit = [c for c in pool if _UNIT.search(c[0])]
+        first = rng.sample(with_unit, min(per_paper // 2, len(with_unit)))
+        rest = [c for c in pool if c not in first]
+        picked = first + rng.sample(rest, min(per_paper - len(first), len(rest)))
+        picked.sort(key=lambda t: (t[1], t[0]))
         for index, (sentence, page) in enumerate(picked):
             statement = sentence if rng.random() < 0.5 else sub_clause(sentence)
             trues.append(
@@ -229,13 +249,20 @@ def build(
     rng = random.Random(f"{seed}:corruptions")
     bad: list[dict[str, Any]] = []
     plain = [t for t in trues if t["variant"] != "attributed"]
-    for number, true in enumerate(plain):
+    made_per_class = dict.fromkeys(CLASSES, 0)
+    for true in plain:
         src = by_pdf[true["pdf"]]
         text = "\n".join(src.pages)
-        for cls in (CLASSES[number % len(CLASSES)], CLASSES[(number + 3) % len(CLASSES)]):
+        made_here = 0
+        # The classes made least so far come first, so every class gets its share.
+        for cls in sorted(CLASSES, key=lambda c: (made_per_class[c], CLASSES.index(c))):
             made = corrupt(cls, true, src, sources, text, rng)
             if made is not None:
                 bad.append(made)
+                made_per_class[cls] += 1
+                made_here += 1
+            if made_here == copies:
+                break
     return trues + bad
 
 

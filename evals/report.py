@@ -115,7 +115,10 @@ def metrics_table(data: dict[str, Any]) -> Table:
 
 def cases_table(data: dict[str, Any], limit: int = 20) -> Table | None:
     """Failing cases with their first flag (at most `limit`), or None when all passed."""
-    failing = [c for c in data["cases"] if not c["passed"]]
+    failing = sorted(
+        (c for c in data["cases"] if not c["passed"]),
+        key=lambda c: any(f["kind"] == "not_measured" for f in c["flags"]),
+    )
     if not failing:
         return None
     table = Table(title=f"failing cases ({len(failing)} of {len(data['cases'])})")

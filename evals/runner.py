@@ -286,6 +286,10 @@ def run_suite(
     """Run every case of the suite's dataset (or `dataset_path`) and apply the thresholds."""
     path = Path(dataset_path) if dataset_path else suite.default_dataset()
     ctx.dataset_path = path
+    if ctx.usage is None:
+        from agent.llm.usage import UsageTracker
+
+        ctx.usage = UsageTracker.from_settings(ctx.settings)
     started = datetime.now(UTC)
     run_id = new_run_id(suite.name, ctx.model_name, str(path), started)
     dataset = load_dataset(path)
