@@ -1,8 +1,7 @@
 """`brief eval run | list | compare`: the eval suites, on the `eval` sub-app.
 
 The `eval` sub-app belongs to agent.cli.eval (which also has `brief eval lint`); these
-commands are attached to it when it is registered before this module, else to a new `eval`
-group of their own.
+commands are attached to it through its `eval_group(app)`.
 """
 
 from __future__ import annotations
@@ -12,17 +11,10 @@ from pathlib import Path
 import typer
 
 
-def _eval_group(app: typer.Typer) -> typer.Typer:
-    for info in app.registered_groups:
-        if info.name == "eval" and info.typer_instance is not None:
-            return info.typer_instance
-    group = typer.Typer(help="Evaluate brief: suites, reports, comparisons.", no_args_is_help=True)
-    app.add_typer(group, name="eval")
-    return group
-
-
 def register(app: typer.Typer) -> None:
-    group = _eval_group(app)
+    from agent.cli.eval import eval_group
+
+    group = eval_group(app)
 
     @group.command("run")
     def run(

@@ -8,6 +8,7 @@ writer's draft (extractive, or the configured model) and the sentence template. 
 - pattern: the sentence is "<机构>发布了<论文>，使用<方法>，解决了<问题>，达成了<效果>";
 - institution: one of the paper's institutions is named before 发布了;
 - number grounding: every number outside title and institution occurs in the abstract;
+- result stated (evals.metrics.has_result after 达成了) and no placeholder text;
 - judge faithfulness (only with a model): the sentence against the quotes it rests on.
 
 Defective inputs (no title, no institution, no abstract) must be refused or flagged: such a
@@ -147,7 +148,13 @@ def score_sentence(sentence: str, inputs: dict[str, Any]) -> tuple[dict[str, Val
     )
     for number in loose:
         flags.append(Flag("ungrounded_number", number, "this number is not in the abstract"))
+    from evals.metrics import has_result, placeholders
+
+    for flag in placeholders(sentence).flags:
+        flags.append(Flag("placeholder", flag.text, flag.reason))
+    result_stated = has_result(sentence.split("，达成了", 1)[-1]) and "，达成了" in sentence
     metrics: dict[str, Value] = {
+        "has_result": float(result_stated),
         "pattern": float(pattern),
         "institution": float(named),
         "numbers_grounded": float(not loose),
@@ -228,6 +235,7 @@ def aggregate(cases: list[CaseResult], ctx: EvalContext) -> dict[str, Value]:
         "pattern_compliance": share("pattern", written),
         "institution_present": share("institution", written),
         "number_grounding": share("numbers_grounded", written),
+        "result_stated": share("has_result", written),
         "judge_faithfulness": mean(judged),
         "defects_reported": rate(
             [
