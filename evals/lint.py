@@ -28,7 +28,13 @@ from evals.metrics import Evidence, Flag
 from store.schemas import short_hash
 
 EVIDENCE_FIELD = re.compile(r"摘要|abstract|原文|引文|引用原文|quote|evidence|证据", re.IGNORECASE)
-COUNT_METRICS = ("placeholders", "missing_fields", "unsupported_ratings", "numbers_unverified")
+COUNT_METRICS = (
+    "placeholders",
+    "missing_fields",
+    "unsupported_ratings",
+    "numbers_unverified",
+    "duplicate_papers",
+)
 MOJIBAKE_MIN = 0.02  # share of damaged lines above which the text is repaired before scoring
 
 
@@ -277,6 +283,7 @@ def lint_text(
     )  # fmt: skip
     results = [
         metrics.citation_validity(text, known, by_line or None),
+        metrics.duplicate_papers(text),
         metrics.date_consistency(text, future_ids=kind != "catalog"),
         metrics.placeholders(text),
         metrics.missing_fields(text, kind),
@@ -312,6 +319,30 @@ def lint_file(path: Path, pages_for: Callable[[str], list[str] | None] | None = 
     if not path.is_file():
         raise BriefError(f"no such file: {path}", "pass the path of a briefing (.md or .txt)")
     return lint_text(read_text(path), str(path), load_sidecar(path), pages_for=pages_for)
+
+
+def pages_from_dir(directory: Path) -> Callable[[str], list[str] | None]:
+    """`pages_for` reading `<directory>/<arXiv id>[vN].pdf` (read once each), None if absent."""
+    if not directory.is_dir():
+        raise BriefError(f"no such directory: {directory}", "pass the folder holding the papers' PDFs")
+    cache: dict[str, list[str] | None] = {}
+
+    def pages_for(arxiv_id: str) -> list[str] | None:
+        from agent.grounding.arxiv_ids import base_id
+        from agent.sources.pdf import read_pdf
+
+        key = base_id(arxiv_id).replace("/", "_")
+        if key not in cache:
+            found = sorted(directory.glob(f"{key}*.pdf"))
+            cache[key] = None
+            if found and key:
+                try:
+                    cache[key] = read_pdf(found[-1]).pages
+                except BriefError:
+                    cache[key] = None
+        return cache[key]
+
+    return pages_for
 
 
 def aggregate(cases: list[LintCase]) -> dict[str, float | None]:

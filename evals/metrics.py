@@ -146,6 +146,31 @@ def citation_validity(
     return MetricResult("citation_validity", ok / total if total else None, flags)
 
 
+_PAPER_FIELD = re.compile(r"论文|arxiv|paper|链接|link", re.IGNORECASE)
+
+
+def duplicate_papers(text: str) -> MetricResult:
+    """arXiv ids given as the paper of two differently titled sections (a copy-paste slip:
+    one of them names the wrong paper). Value: how many such ids."""
+    lines = _lines(text)
+    code = doc.code_lines(lines)
+    first: dict[str, tuple[str, int, str]] = {}  # id -> (title key, line, title)
+    flags: list[Flag] = []
+    for s in doc.sections(lines, code):
+        if not s.line or not s.title:
+            continue
+        for name, (number, value) in _field_values(s).items():
+            if not _PAPER_FIELD.search(name):
+                continue
+            for cite in extract_citations(value)[:1]:
+                pid = base_id(cite.arxiv_id)
+                seen = first.setdefault(pid, (doc.title_key(s.title), s.line, s.title))
+                if seen[0] != doc.title_key(s.title):
+                    flags.append(Flag("citation", number, excerpt(lines[number - 1]),
+                                      f"arXiv:{pid} is also given as the paper of '{seen[2]}' (line {seen[1]})"))  # fmt: skip
+    return MetricResult("duplicate_papers", float(len(flags)), flags)
+
+
 # --- dates ------------------------------------------------------------------------------
 _PUBLISHED = re.compile(r"(?i)发布|发表|提交|上线|published|submitted|released")
 _RELATIVE = re.compile(
@@ -387,7 +412,7 @@ def _field_values(section: doc.Section) -> dict[str, tuple[int, str]]:
 # --- placeholders -----------------------------------------------------------------------
 PLACEHOLDERS = re.compile(
     r"(?<![A-Za-z0-9])[XxＸ]{1,3}\s*(?:%|％|倍|×|个百分点)"
-    r"|待确认|待补充|待定|待填写|待核实|TODO|TBD|FIXME|\?\?|？？"
+    r"|待确认|待补充|待定|待填写|待核实|待更新|待完善|待查证|TODO|TBD|FIXME|\?\?|？？|\[citation needed\]"
     r"|(?<![A-Za-z])(?:XX+|xxx+)(?![A-Za-z])|\{\{[^}]*\}\}|<(?:机构|论文|方法|问题|效果|数字)>"
     r"|\[(?:数字|待定|TBD|citation needed)\]"
 )
@@ -444,6 +469,13 @@ def missing_fields(text: str, kind: str | None = None) -> MetricResult:
             elif re.search(r"数量|人数|count", name, re.I) and _COUNT_ZERO.match(value):
                 flags.append(Flag("missing", number, lines[number - 1].strip(),
                                   f"'{name}' is {value}: the author list is missing" + (f" (paper {s.number})" if s.number else "")))  # fmt: skip
+    for i, s in enumerate(secs):
+        if not s.line or any(re.search(r"[^\s\-=*_]", line) for _, line in s.body):
+            continue
+        nxt = secs[i + 1] if i + 1 < len(secs) else None
+        if nxt is None or nxt.level <= s.level:
+            flags.append(Flag("missing", s.line, lines[s.line - 1].strip(),
+                              f"section '{s.title or s.number}' is empty", "warning"))  # fmt: skip
     if kind in (None, "weekly", "daily"):
         flags += _one_liners_without_result(lines, secs)
     return MetricResult("missing_fields", float(len(flags)), flags)

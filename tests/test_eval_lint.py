@@ -236,3 +236,31 @@ def test_cli_table_and_missing_file(tmp_path: Path) -> None:
 
     with pytest.raises(BriefError, match="no such file"):
         lint_file(tmp_path / "nope.md")
+
+
+def test_papers_folder_checks_sidecar_quotes(tmp_path: Path, demo_pdfs: list[Path]) -> None:
+    from agent.sources.pdf import read_pdf
+
+    pdf = next(p for p in demo_pdfs if p.stem == "2508.14148")
+    pages = read_pdf(pdf).pages
+    words = pages[1].split()
+    quote = " ".join(words[40:70])
+    doc_text = "# 周报\n\nDPad 的一句话 [arXiv:2508.14148 p.2]。\nDPad 的另一句话 [arXiv:2508.14148 p.9]。\n"
+    data = {
+        "sentences": [
+            {"line": 3, "text": "DPad 的一句话",
+             "claims": [{"claim_id": "a", "arxiv_id": "2508.14148", "quote": quote, "page": 2}]},
+            {"line": 4, "text": "DPad 的另一句话",
+             "claims": [{"claim_id": "b", "arxiv_id": "2508.14148", "quote": quote, "page": 9}]},
+        ]
+    }  # fmt: skip
+    path = tmp_path / "brief.md"
+    path.write_text(doc_text, encoding="utf-8")
+    (tmp_path / "brief.json").write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["eval", "lint", str(path), "--papers", str(pdf.parent), "--json"])
+    report = json.loads(result.stdout)
+    (case,) = report["cases"]
+    quotes = [(f["line"], f["reason"]) for f in case["flags"] if f["kind"] == "quote"]
+    assert quotes == [(4, "quote not found on page 9±1 of arXiv:2508.14148 (found on page 2)")]
+    assert case["metrics"]["quote_grounding"] == 0.5
+    assert result.exit_code == 1

@@ -306,3 +306,23 @@ def test_coverage_against_gold() -> None:
     assert cov["chrf"] == pytest.approx(1.0)
     assert metrics.chrf("完全不同的句子", text) < 0.2
     assert metrics.coverage("", {})["chrf"] is None
+
+
+# --- duplicate papers and empty sections ------------------------------------------------
+def test_duplicate_papers() -> None:
+    text = (
+        "### 1. Seq2Seq2Seq\n\n**📄 论文：** [arXiv:2602.12146](https://arxiv.org/abs/2602.12146)\n\n"
+        "### 2. Sink-Aware Pruning\n\n**📄 论文：** [arXiv:2602.12146](https://arxiv.org/abs/2602.12146)\n"
+    )
+    result = metrics.duplicate_papers(text)
+    assert [(f.line, f.reason) for f in result.flags] == [
+        (7, "arXiv:2602.12146 is also given as the paper of 'Seq2Seq2Seq' (line 1)")
+    ]
+    same_paper_twice = text.replace("Sink-Aware Pruning", "Seq2Seq2Seq")
+    assert metrics.duplicate_papers(same_paper_twice).flags == []
+
+
+def test_empty_section_is_a_warning() -> None:
+    text = "## 方向\n\n### Mamba\n\n---\n\n### RWKV\n\n内容\n\n## 父节\n\n### 子节\n\n内容\n"
+    result = metrics.missing_fields(text)
+    assert [(f.line, f.severity) for f in result.flags] == [(3, "warning")]

@@ -27,12 +27,18 @@ def register(app: typer.Typer) -> None:
     def lint(
         files: list[Path] = typer.Argument(..., help="Briefings to check (.md or .txt)."),
         json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+        papers: Path | None = typer.Option(
+            None,
+            "--papers",
+            help="Folder of the cited papers' PDFs (<arXiv id>.pdf): check sidecar quotes on their pages.",
+        ),
     ) -> None:
         """Check briefings for ungrounded numbers, placeholders, bad dates, empty fields, etc."""
         from agent.cli.output import print_json, stdout
-        from evals.lint import lint_file, lint_report
+        from evals.lint import lint_file, lint_report, pages_from_dir
 
-        cases = [lint_file(path) for path in files]
+        pages_for = pages_from_dir(papers) if papers is not None else None
+        cases = [lint_file(path, pages_for) for path in files]
         report = lint_report(cases)
         if json_out:
             print_json(report)

@@ -32,7 +32,8 @@ _EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "se
              "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
              "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
              "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-             "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}  # fmt: skip
+             "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+             "first": 1, "second": 2, "third": 3, "half": 0.5}  # fmt: skip
 
 _ZH_NUM = "零〇一二两三四五六七八九十百千"
 _NUMBER = re.compile(
@@ -98,7 +99,7 @@ _SKIP_PATTERNS = [
 ]
 _YEAR_CONTEXT = re.compile(
     r"(?i)(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|"
-    r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*|\bin|\bsince|\bby|\bof|\bet al\.,?|,)\s*$"
+    r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*|\bin|\bsince|\buntil|\bet al\.,?)\s*$"
 )
 
 
