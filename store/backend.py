@@ -1,0 +1,219 @@
+"""Connections to Chroma: a local PersistentClient or a shared `chroma run` server.
+
+Chroma's local client keeps its vector index in memory and is not safe for several
+processes writing at once, so local writes take an exclusive `fcntl` lock on
+`<store>/write.lock` and bump a generation file; a client that sees another process's
+generation reopens itself before reading or writing. A server serialises writes itself; the
+generation lives in a small `brief_meta` collection there so every process's lexical cache
+notices writes by the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from agent.errors import ConfigError, StoreError
+
+LOCK_TIMEOUT = 600.0
+META = "brief_meta"
+
+
+def _quiet_chroma() -> None:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class Backend:
+    """A Chroma client plus the locking and write-generation bookkeeping around it."""
+
+    def __init__(self, store_dir: Path | None = None, url: str | None = None) -> None:
+        _quiet_chroma()
+        self.url = url
+        self.store_dir = store_dir
+        self.client: Any = None
+        self._seen: dict[str, str] = {}
+        self._lock_depth = 0
+        self._lock_file: Any = None
+        self._connect()
+        self._seen = self.generations()
+
+    @property
+    def location(self) -> str:
+        return self.url or str(self.store_dir)
+
+    @property
+    def local(self) -> bool:
+        return self.url is None
+
+    def _connect(self) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if self.url:
+            parsed = urlparse(self.url if "://" in self.url else f"http://{self.url}")
+            if not parsed.hostname:
+                raise ConfigError(
+                    f"chroma_url {self.url!r} has no host", "use e.g. http://127.0.0.1:8000"
+                )
+            ssl = parsed.scheme == "https"
+            try:
+                self.client = chromadb.HttpClient(
+                    host=parsed.hostname,
+                    port=parsed.port or (443 if ssl else 8000),
+                    ssl=ssl,
+                    settings=chroma_settings,
+                )
+                self.client.heartbeat()
+            except Exception as exc:
+                raise StoreError(
+                    f"cannot reach the Chroma server at {self.url}: {exc}",
+                    "start it with `chroma run --path <dir>` or unset BRIEF_CHROMA_URL",
+                ) from None
+            return
+        assert self.store_dir is not None
+        try:
+            self.store_dir.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(
+                path=str(self.store_dir), settings=chroma_settings
+            )
+        except Exception as exc:
+            raise StoreError(
+                f"cannot open the store at {self.store_dir}: {exc}",
+                "check the directory's permissions, or move it away and re-ingest",
+            ) from None
+
+    def reopen(self) -> None:
+        """Drop the client and connect again (after another process wrote)."""
+        if self.local and self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close()
+        self._connect()
+
+    def close(self) -> None:
+        if self.client is not None and self.local:
+            with contextlib.suppress(Exception):
+                self.client.close()
+        self.client = None
+
+    # --- generations: which collections changed since this process last looked ----------
+    def generations(self) -> dict[str, str]:
+        if self.local:
+            assert self.store_dir is not None
+            try:
+                return json.loads((self.store_dir / "generation.json").read_text("utf-8"))
+            except (OSError, ValueError):
+                return {}
+        meta = self._meta()
+        got = meta.get(include=["documents"])
+        return dict(zip(got["ids"], got["documents"] or [], strict=False))
+
+    def _meta(self) -> Any:
+        return self.client.get_or_create_collection(META, embedding_function=_NoEmbedding())
+
+    def bump(self, *collections: str) -> None:
+        """Record that `collections` changed (call inside `write_lock`)."""
+        token = uuid.uuid4().hex
+        if self.local:
+            assert self.store_dir is not None
+            gens = self.generations()
+            gens.update({c: token for c in collections})
+            path = self.store_dir / "generation.json"
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(gens), "utf-8")
+            os.replace(tmp, path)
+            self._seen = gens
+        else:
+            self._meta().upsert(
+                ids=list(collections),
+                documents=[token] * len(collections),
+                embeddings=[[1.0]] * len(collections),
+            )
+            self._seen.update({c: token for c in collections})
+
+    def refresh(self) -> dict[str, str]:
+        """Reopen a local client when another process wrote; return current generations."""
+        gens = self.generations()
+        if self.local and gens != self._seen:
+            self.reopen()
+            self._seen = gens
+        return gens
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Exclusive across processes for a local store (re-entrant within one)."""
+        if not self.local:
+            yield
+            return
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        assert self.store_dir is not None
+        handle = open(self.store_dir / "write.lock", "a+")  # noqa: SIM115
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    handle.close()
+                    raise StoreError(
+                        f"the store at {self.store_dir} is locked by another brief process",
+                        "wait for it to finish, or use a Chroma server (BRIEF_CHROMA_URL)",
+                    ) from None
+                time.sleep(0.05)
+        self._lock_depth = 1
+        try:
+            self.refresh()
+            yield
+        finally:
+            self._lock_depth = 0
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+
+class _NoEmbedding:
+    """Embedding function for collections that only ever get explicit vectors."""
+
+    def __call__(self, input: Any) -> Any:
+        raise StoreError("internal: this collection has no embedder", None)
+
+    @staticmethod
+    def name() -> str:
+        return "brief-none"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> _NoEmbedding:
+        return _NoEmbedding()
+
+    def is_legacy(self) -> bool:
+        return False
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine", "l2", "ip"]
+
+    def embed_query(self, input: Any) -> Any:
+        return self(input)
+
+
+def no_embedding() -> Any:
+    return _NoEmbedding()

