@@ -156,3 +156,13 @@ def test_extract_citations_forms() -> None:
         ("2509.18085", None, "bare"),
     ]
     assert text[cites[0].start : cites[0].end] == "[arXiv:2508.14148 p.7]"
+
+
+def test_altered_number_in_quote_and_statement_is_rejected() -> None:
+    altered = claim(
+        statement="DPad is up to 64.1x faster than vanilla dLLMs at comparable accuracy.",
+        statement_zh="",
+        quote=QUOTE.replace("61.4", "64.1"),
+    )
+    reasons = check_claim(altered, PAGES, PAPER)
+    assert reasons and reasons[0].startswith("quote not found in the paper's text")

@@ -87,3 +87,14 @@ def test_real_pdf_pages(demo_pdfs: list[Path]) -> None:
     assert quote_page(quote, pages) == middle + 1
     damaged = quote[:100] + quote[101:150] + "x" + quote[151:]
     assert find_quote(damaged, pages, middle + 1) == middle + 1
+
+
+def test_fuzzy_match_never_forgives_a_changed_number() -> None:
+    pages = [
+        "Our method reaches 61.4× speedup over vanilla decoding while keeping accuracy comparable."
+    ]
+    exact = "Our method reaches 61.4× speedup over vanilla decoding while keeping accuracy"
+    assert find_quote(exact.replace("vanilla", "vanila"), pages, 1) == 1  # text noise is fine
+    assert find_quote(exact.replace("61.4", "64.1"), pages, 1) is None
+    assert find_quote(exact.replace("61.4", "61.9"), pages, 1) is None
+    assert quote_page(exact.replace("61.4", "61.4"), pages) == 1

@@ -98,8 +98,8 @@ _SKIP_PATTERNS = [
     re.compile(r"\b[vV]\d+(?:\.\d+)*\b"),  # versions
 ]
 _YEAR_CONTEXT = re.compile(
-    r"(?i)(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|"
-    r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*|\bin|\bsince|\buntil|\bet al\.,?)\s*$"
+    r"(?:\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+    r"|\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*|\b(?:[Ii]n|[Ss]ince|[Uu]ntil|et al\.,?))\s*$"
 )
 
 

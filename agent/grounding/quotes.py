@@ -5,7 +5,8 @@ zero-width characters removed, quote and dash variants unified, then every white
 hyphen dropped, so "effi-\\ncient" = "efficient" and line breaks do not matter. Case is kept.
 An exact search of the key comes first; when it fails, a bounded fuzzy search anchors the quote
 with character 8-grams, and only the best few windows are scored with difflib (≥ 0.9 of the
-quote's characters matched in order), so a 50-page paper stays fast.
+quote's characters matched in order), so a 50-page paper stays fast. A fuzzy match must still
+hold every number of the quote verbatim: 61.4× altered to 64.1× is never "close enough".
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _GRAM = 8
 _MAX_WINDOWS = 4
 
 _DROP = re.compile(r"[\s\u00ad\u200b\u200c\u200d\u2060\ufeff\-‐‑‒–—―−]+")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _QUOTES = str.maketrans({c: "'" for c in '‘’‚‛′`´“”„‟″«»"「」『』'})
 
 
@@ -69,10 +71,17 @@ def _best_window_score(q: str, t: str) -> float:
             break
         lo = max(0, bucket * 16 - len(q) // 10 - 16)
         window = t[lo : lo + len(q) + len(q) // 5 + 32]
+        if not _digits(q) <= _digits(window):
+            continue  # a fuzzy match never forgives a changed number
         matcher = SequenceMatcher(None, q, window, autojunk=False)
         matched = sum(block.size for block in matcher.get_matching_blocks())
         best = max(best, matched / len(q))
     return best
+
+
+def _digits(key: str) -> set[str]:
+    """Digit runs of a key, with their decimal point: '61.4', '2', '10858'."""
+    return set(_DIGITS.findall(key))
 
 
 def _on_page(q: str, pages: list[str], index: int, fuzzy: bool) -> float:
