@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from agent.errors import ConfigError
@@ -105,7 +106,7 @@ def metrics_table(data: dict[str, Any]) -> Table:
         ok = data.get("threshold_results", {}).get(name)
         style = {True: "green", False: "bold red", None: "dim"}[ok] if t else ""
         table.add_row(
-            name,
+            escape(name),
             fmt(value),
             f"{t['op']} {t['value']}" if t else "",
             f"[{style}]{_verdict(ok)}[/]" if t else "",
@@ -127,7 +128,7 @@ def cases_table(data: dict[str, Any], limit: int = 20) -> Table | None:
     table.add_column("reason", overflow="fold")
     for case in failing[:limit]:
         flag = case["flags"][0] if case["flags"] else {"kind": "", "reason": ""}
-        table.add_row(case["id"], flag["kind"], flag["reason"])
+        table.add_row(escape(case["id"]), escape(flag["kind"]), escape(flag["reason"]))
     return table
 
 

@@ -200,12 +200,9 @@ def test_critic_demo_with_a_judge_measures_the_entailment_classes() -> None:
     assert stages == {"entailment"}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="agent.grounding.check accepts a quote whose number was altered together with the "
-    "statement (fuzzy find_quote at 0.9) — reported to the owner of agent/grounding",
-)
 def test_critic_demo_meets_its_floors() -> None:
+    """The issue's floors, on the bundled papers: catch >= 0.95 over the deterministic
+    classes, false alarms <= 0.05."""
     result = run_suite(get_suite("critic-demo"), _ctx())
     assert result.metrics["catch_deterministic"] >= 0.95
     assert result.metrics["false_alarm_rate"] <= 0.05

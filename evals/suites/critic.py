@@ -99,6 +99,7 @@ def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
     reasons = list(check_claim(claim, parsed.pages, parsed.paper))
     cls = case["corruption"]
     info: dict[str, Any] = {
+        "paper_has_id": parsed.paper.arxiv_id is not None,
         "class": cls,
         "variant": case.get("variant", ""),
         "stage": "checks" if reasons else "",
@@ -159,6 +160,18 @@ def aggregate(cases: list[CaseResult], ctx: EvalContext) -> dict[str, Value]:
     for cls in DETERMINISTIC + ENTAILMENT:
         pool = by_class.get(cls, [])
         out[f"catch_{cls}"] = caught(pool) if pool else None
+    for cls in DETERMINISTIC:  # per variant, where a class has several
+        variants = sorted({c.info["variant"] for c in by_class.get(cls, [])})
+        if len(variants) > 1:
+            for variant in variants:
+                pool = [c for c in by_class[cls] if c.info["variant"] == variant]
+                out[f"catch_{cls}:{variant}"] = caught(pool)
+    no_id = [c for c in by_class.get("arxiv_id", []) if not c.info.get("paper_has_id", True)]
+    if no_id:
+        ctx.note(
+            f"arxiv_id: {len(no_id)} case(s) are on papers where the reader found no arXiv id; "
+            f"caught {sum(c.metrics['rejected'] == 1.0 for c in no_id)} of them"
+        )
     for cls in ENTAILMENT:
         pool = by_class.get(cls, [])
         out[f"deterministic_catch_{cls}"] = (
