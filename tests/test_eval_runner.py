@@ -210,3 +210,37 @@ def test_judge_reasks_an_invalid_answer_within_one_repeat() -> None:
     result = faithfulness(model, "句子", ["quote"], repeats=1)
     assert result.scores == [0.25]
     assert len(model.received) == 2  # the out-of-range score was sent back once
+
+
+def test_cli_runs_a_suite_on_another_dataset_and_writes_its_report(
+    tmp_path: Path, brief_home: Path
+) -> None:
+    import yaml
+    from typer.testing import CliRunner
+
+    from agent.cli.app import app
+    from evals.runner import DATASETS_DIR
+
+    doc = yaml.safe_load((DATASETS_DIR / "seed_briefs.yaml").read_text(encoding="utf-8"))
+    subset = {"cases": [c for c in doc["cases"] if c["id"] in ("seed004-05", "seed004-08")]}
+    path = tmp_path / "two.yaml"
+    path.write_text(yaml.safe_dump(subset, allow_unicode=True), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["eval", "run", "seed-briefs", "--dataset", str(path), "--model", "none", "--json"]
+    )
+    data = json.loads(result.stdout)
+    assert set(data) >= CONTRACT and data["model"] == "extractive"
+    assert [c["id"] for c in data["cases"]] == ["seed004-05", "seed004-08"]
+    assert result.exit_code == (0 if data["passed"] else 1)
+    run_dir = brief_home / "evals" / data["run_id"]
+    assert json.loads((run_dir / RESULT_FILE).read_text(encoding="utf-8")) == data
+    assert (run_dir / MARKDOWN_FILE).is_file()
+
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("cases:\n- id: a\n  question: what?\n", encoding="utf-8")
+    bad = runner.invoke(app, ["eval", "run", "seed-briefs", "--dataset", str(wrong)])
+    assert isinstance(bad.exception, ConfigError)
+    assert "missing `inputs.title`" in str(bad.exception)
+    unknown = runner.invoke(app, ["eval", "run", "no-such-suite"])
+    assert isinstance(unknown.exception, ConfigError) and "seed-briefs" in str(unknown.exception)
