@@ -52,6 +52,10 @@ class Comparison:
             "cases": self.cases,
             "only_in_a": self.only_a,
             "only_in_b": self.only_b,
+            "summary": {
+                change: sum(1 for c in self.cases if c["change"] == change)
+                for change in ("same", "fixed", "regressed")
+            },
             "regressions": self.regressions,
             "regressed": self.regressed,
             "notes": self.notes,

@@ -50,6 +50,7 @@ def test_identical_runs_compare_clean_and_a_planted_regression_exits_1(brief_hom
     assert any(victim["id"] in r and "planted" in r for r in report["regressions"])
     changed = {c["id"]: c["change"] for c in report["cases"]}
     assert changed[victim["id"]] == "regressed"
+    assert report["summary"]["regressed"] == 1
 
     # The human-readable form says so too, with the same exit code.
     text = runner.invoke(app, ["eval", "compare", a["run_id"], str(path)])
