@@ -166,3 +166,16 @@ def test_altered_number_in_quote_and_statement_is_rejected() -> None:
     )
     reasons = check_claim(altered, PAGES, PAPER)
     assert reasons and reasons[0].startswith("quote not found in the paper's text")
+
+
+def test_paper_without_arxiv_id() -> None:
+    paper = Paper(sha256="f" * 64, title="A report without an arXiv id")
+    base = {"paper_key": paper.key, "arxiv_id": None}
+    assert check_claim(claim(**base), PAGES, paper) == []
+    assert check_claim(claim(**{**base, "arxiv_id": "2411.74557"}), PAGES, paper) == [
+        "claim names arXiv:2411.74557 but the paper has no arXiv id"
+    ]
+    cited = claim(**base, statement="DPad is 61.4× faster (arXiv:2211.26190).")
+    assert check_claim(cited, PAGES, paper) == [
+        "the statement cites arXiv:2211.26190 but the paper has no arXiv id"
+    ]

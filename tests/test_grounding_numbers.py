@@ -153,3 +153,13 @@ def test_number_grounded_accepts_strings_or_numbers() -> None:
     assert number_grounded(claim, extract_numbers("61.4x faster"))
     assert not number_grounded(claim, "up to 61.2× speedup")
     assert not number_grounded(claim, "")
+
+
+def test_scientific_notation_as_printed_in_pdfs() -> None:
+    assert [n.value for n in extract_numbers("reduced to 2.5 × 10−6 and 1e-4")] == pytest.approx(
+        [2.5e-6, 1e-4]
+    )
+    assert same_number("10⁻⁶", "1e-6") and same_number("2¹⁰", "1,024")
+    assert same_number("3.2×10^22", "3.2e22")
+    # "10×" is not grounded by the 10 of "2.5 × 10−6" nor by "10%"
+    assert ungrounded_numbers("the final 10× of iterations", "final 10% of iterations, 2.5 × 10−6")

@@ -50,20 +50,24 @@ def check_ids(claim: Claim, paper: Paper) -> list[str]:
     if claim.arxiv_id:
         if not is_valid_id(claim.arxiv_id):
             reasons.append(f"arXiv id {claim.arxiv_id!r} is not a valid arXiv identifier")
-        elif paper.arxiv_id and base_id(claim.arxiv_id) != base_id(paper.arxiv_id):
+        elif not paper.arxiv_id:
+            reasons.append(f"claim names arXiv:{claim.arxiv_id} but the paper has no arXiv id")
+        elif base_id(claim.arxiv_id) != base_id(paper.arxiv_id):
             reasons.append(
                 f"claim names arXiv:{claim.arxiv_id} but the paper is arXiv:{paper.arxiv_id}"
             )
     if claim.paper_key and not claim.paper_key.startswith(paper.family):
         reasons.append(f"claim belongs to {claim.paper_key}, not to {paper.key}")
-    if paper.arxiv_id:
-        for field, text in (("statement", claim.statement), ("statement_zh", claim.statement_zh)):
-            for cite in extract_citations(text):
-                if base_id(cite.arxiv_id) != base_id(paper.arxiv_id):
-                    reasons.append(
-                        f"the {field} cites arXiv:{cite.arxiv_id} but the paper is "
-                        f"arXiv:{paper.arxiv_id}"
-                    )
+    for field, text in (("statement", claim.statement), ("statement_zh", claim.statement_zh)):
+        for cite in extract_citations(text):
+            if not paper.arxiv_id:
+                reasons.append(
+                    f"the {field} cites arXiv:{cite.arxiv_id} but the paper has no arXiv id"
+                )
+            elif base_id(cite.arxiv_id) != base_id(paper.arxiv_id):
+                reasons.append(
+                    f"the {field} cites arXiv:{cite.arxiv_id} but the paper is arXiv:{paper.arxiv_id}"
+                )
     return reasons
 
 

@@ -41,8 +41,11 @@ _NUMBER = re.compile(
     (?P<sign>(?<![\w.])[-−–](?=\d))?
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
     (?:
-        \s*[×xX*]\s*10\s*\^\s*\{?\s*(?P<exp10>[-−]?\d+)\s*\}?   # 3.2×10^22
+        \s*[×xX*·]\s*10\s*(?:\^\s*\{?\s*(?P<exp10>[-−]?\d+)\s*\}?  # 3.2×10^22
+                            |(?P<exp10m>[-−–]\s?\d{1,3})(?![\d.])        # 2.5 × 10−6 (PDF text)
+                            |(?P<exp10s>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))             # 2.5×10⁻⁶
       | \s*\^\s*\{?\s*(?P<pow>[-−]?\d+)\s*\}?                    # 2^10, 10^{22}
+      | (?P<sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)                              # 10⁻⁶, 2¹⁰
       | [eE](?P<exp>[-+]?\d+)(?![A-Za-z])                        # 1e-4
     )?
     (?:
@@ -161,6 +164,13 @@ def zh_to_number(text: str) -> float | None:
     return float(total + current)
 
 
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+
+
+def _superscript(text: str) -> int:
+    return int(text.translate(_SUPERSCRIPTS))
+
+
 def _decimals(num: str) -> int:
     return len(num.split(".", 1)[1]) if "." in num else 0
 
@@ -202,8 +212,16 @@ def _num_from_match(text: str, m: re.Match[str]) -> Num | None:
     mantissa = float(num.replace(",", ""))
     decimals = _decimals(num)
     scale = 1.0
-    if m.group("exp10"):
-        scale = 10.0 ** int(m.group("exp10").replace("−", "-"))
+    if m.group("exp10") or m.group("exp10m"):
+        exponent = (m.group("exp10") or m.group("exp10m")).replace(" ", "")
+        scale = 10.0 ** int(exponent.replace("−", "-").replace("–", "-"))
+    elif m.group("exp10s"):
+        scale = 10.0 ** _superscript(m.group("exp10s"))
+    elif m.group("sup"):
+        power = _superscript(m.group("sup"))
+        if mantissa == 0 or abs(power) > 300:
+            return None
+        mantissa, decimals = mantissa**power, 0
     elif m.group("pow"):
         power = int(m.group("pow").replace("−", "-"))
         if abs(power) > 300 or mantissa == 0:
