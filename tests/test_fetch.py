@@ -16,8 +16,9 @@ from agent.settings import load_settings
 from agent.sources.arxiv import ArxivClient, search
 from agent.sources.demo import demo_feed
 from agent.sources.download import pdf_problem
-from agent.sources.fetch import fetch_topic, open_default_store
+from agent.sources.fetch import fetch_topic
 from agent.sources.window import make_window, today
+from store.chroma import open_store
 
 OFF_TOPIC = FeedEntry(
     arxiv_id="2611.00001",
@@ -84,17 +85,26 @@ def test_demo_papers_are_fetched_read_and_stored_then_skipped(arxiv_server):
     assert window.arxiv_clause() in query["search_query"][0]
     assert query["sortBy"] == ["submittedDate"] and query["max_results"] == ["10"]
     assert all(o.score and o.score > 0.1 for o in report.fetched)
-    store = open_default_store(settings)
-    if store is not None:
-        assert {o.stored for o in report.fetched} == {"added"}
+    assert {o.stored for o in report.fetched} == {"added"} and report.notes == []
+    store = open_store(settings)
+    for entry in entries:  # the feed's metadata is what the store keeps
+        paper = store.get_paper(entry.key)
+        assert paper is not None and paper.key == entry.key
+        assert (paper.title, paper.authors) == (entry.title, entry.authors)
+        assert paper.published == entry.published and paper.source == "arxiv"
+        assert paper.categories == entry.categories and paper.topics == ["diffusion-lm"]
+        assert paper.page_count > 0 and store.get_pages(entry.key)
+        chunks = store.get_chunks(entry.key)
+        assert chunks and {c.paper_key for c in chunks} == {entry.key}
+    store.close()
     pdf_hits = arxiv_server.hits("/pdf/")
 
     again = fetch_topic(settings, "diffusion-lm", window=window, max_results=10)
     every_candidate_accounted(again)
     assert again.downloads == 0 and arxiv_server.hits("/pdf/") == pdf_hits
-    if store is not None:
-        assert [o.candidate.key for o in again.skipped] == [e.key for e in entries]
-        assert all(o.pdf_path and o.pdf_path.is_file() for o in again.papers)
+    assert [o.candidate.key for o in again.skipped] == [e.key for e in entries]
+    assert [o.candidate.key for o in again.papers] == [e.key for e in entries]
+    assert all(o.pdf_path and o.pdf_path.is_file() for o in again.papers)
 
 
 def test_faults_end_as_stated_and_a_rerun_resumes(arxiv_server):

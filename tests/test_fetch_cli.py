@@ -16,7 +16,7 @@ from agent.cli.app import app
 from agent.errors import FetchError
 from agent.settings import load_settings
 from agent.sources.download import pdf_problem
-from agent.sources.fetch import open_default_store
+from store.chroma import open_store
 
 
 def run(*args: str):
@@ -61,13 +61,16 @@ def test_fetch_topic_cli_fetches_reads_and_stores_then_downloads_nothing(
     settings = load_settings()
     cached = sorted(Path(settings.pdf_dir).iterdir())
     assert len(cached) == len(on) and all(pdf_problem(p) is None for p in cached)
-    if open_default_store(settings) is not None:
-        assert {p["stored"] for p in data["fetched"]} == {"added"}
+    assert {p["stored"] for p in data["fetched"]} == {"added"}
+    store = open_store(settings)
+    assert sorted(p.arxiv_id for p in store.list_papers(topic="diffusion-lm")) == sorted(
+        e.arxiv_id for e in on
+    )
+    store.close()
 
     again = json.loads(run(*args).stdout)
     assert again["downloads"] == 0 and again["failed"] == []
-    if open_default_store(settings) is not None:
-        assert sorted(p["arxiv_id"] for p in again["skipped"]) == sorted(e.arxiv_id for e in on)
+    assert sorted(p["arxiv_id"] for p in again["skipped"]) == sorted(e.arxiv_id for e in on)
 
     table = run("--topic", "diffusion-lm", "--since", "30d", "--max", "10")
     assert table.exit_code == 0 and "downloads 0" in table.stdout

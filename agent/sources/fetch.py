@@ -9,7 +9,6 @@ reason). Only misconfiguration and a failed search raise (ConfigError / FetchErr
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import tempfile
@@ -33,9 +32,9 @@ Progress = Callable[[str, int], contextlib.AbstractContextManager[Any]]
 
 
 class PaperStore(Protocol):
-    """What the fetcher needs from the claim store."""
+    """What the fetcher needs from the claim store (store.chroma.ClaimStore)."""
 
-    def has_paper(self, arxiv_id: str, version: str | None) -> bool: ...
+    def paper_meta(self, key: str) -> dict[str, Any] | None: ...
 
 
 @dataclass
@@ -171,28 +170,22 @@ def load_search(settings: Any, search_query: str) -> list[Candidate]:
 
 
 # --- store adapter -------------------------------------------------------------------------
-def open_default_store(settings: Any) -> Any | None:
-    """The claim store, or None while store.chroma is not installed."""
-    try:
-        from store.chroma import open_store
-    except ImportError:
-        return None
+def open_default_store(settings: Any) -> Any:
+    """The configured claim store (store.chroma.open_store)."""
+    from store.chroma import open_store
+
     return open_store(settings)
 
 
-def is_stored(store: Any, candidate: Candidate) -> bool:
+def is_stored(store: PaperStore, candidate: Candidate) -> bool:
     """Whether the store already holds this paper at this version."""
-    if store is None:
-        return False
-    return bool(store.has_paper(candidate.arxiv_id, candidate.version))
+    if hasattr(store, "has_paper"):
+        return bool(store.has_paper(candidate.arxiv_id, candidate.version))
+    meta = store.paper_meta(candidate.key)  # store.chroma.ClaimStore
+    return bool(meta and meta.get("complete"))
 
 
 # --- reading -------------------------------------------------------------------------------
-def reader_available() -> bool:
-    """Whether agent.sources.pdf (the reader) is installed."""
-    return importlib.util.find_spec("agent.sources.pdf") is not None
-
-
 def merge_metadata(parsed: ParsedPaper, candidate: Candidate, topics: list[str]) -> ParsedPaper:
     """The feed's metadata wins over what the reader guessed from the PDF."""
     paper = parsed.paper
@@ -237,8 +230,6 @@ def read_and_store(settings: Any, store: Any, outcome: PaperOutcome, topics: lis
         outcome.reason = str(exc) if isinstance(exc, BriefError) else f"{type(exc).__name__}: {exc}"
         return
     parsed = merge_metadata(parsed, outcome.candidate, topics)
-    if store is None:
-        return
     from store.ingest import store_parsed
 
     try:
@@ -315,16 +306,45 @@ def fetch_topic(
         if topic is not None
         else Scorer.for_query(query or "", embedder)
     )
-    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
-    if store is None:
-        store = open_default_store(settings)
-        if store is None:
-            report.notes.append("the claim store is not available: papers are not stored")
-    wanted: list[PaperOutcome] = []
     scores = scorer.score_all([(c.title, c.abstract) for c in candidates])
     if scorer.problem:
         report.notes.append(scorer.problem)
-    for cand, rel in zip(candidates, scores, strict=True):
+    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+
+    own_store = store is None
+    store = open_default_store(settings) if own_store else store
+    try:
+        wanted = triage(
+            settings, report, store, list(zip(candidates, scores, strict=True)), threshold
+        )
+        if offline:
+            use_cache_only(wanted)
+        elif wanted:
+            report.downloads = download_all(settings, wanted, progress)
+        ready = [o for o in wanted if o.status == "fetched"]
+        if read and ready:
+            with progress("reading", len(ready)) as bar:
+                for outcome in ready:
+                    read_and_store(settings, store, outcome, topics)
+                    bar.advance(note=f"reading {outcome.candidate.key}")
+        for outcome in wanted:
+            report.add(outcome)
+    finally:
+        if own_store:
+            store.close()
+    return report
+
+
+def triage(
+    settings: Any,
+    report: FetchReport,
+    store: Any,
+    scored: list[tuple[Candidate, Relevance]],
+    threshold: float,
+) -> list[PaperOutcome]:
+    """File filtered and already-stored candidates in the report; return the rest."""
+    wanted: list[PaperOutcome] = []
+    for cand, rel in scored:
         outcome = PaperOutcome(cand, "fetched", score=rel.score, relevance=rel)
         path = cache_path(settings, cand.arxiv_id, cand.version)
         if rel.score < threshold:
@@ -332,53 +352,41 @@ def fetch_topic(
             outcome.reason = f"score {rel.score:.2f} below {threshold:.2f} ({rel.explain()})"
             report.add(outcome)
         elif is_stored(store, cand):
-            outcome.status, outcome.stage, outcome.reason = (
-                "skipped",
-                "store-check",
-                "already stored",
-            )
+            outcome.status, outcome.stage = "skipped", "store-check"
+            outcome.reason = "already stored"
             outcome.pdf_path = path if path.is_file() else None
             report.add(outcome)
         else:
             outcome.pdf_path = path
             wanted.append(outcome)
+    return wanted
 
-    # 3. downloads (or the cache only, offline)
-    if offline:
-        for outcome in wanted:
-            assert outcome.pdf_path is not None
-            problem = pdf_problem(outcome.pdf_path) if outcome.pdf_path.is_file() else "missing"
-            if problem:
-                outcome.status, outcome.stage = "failed", "download"
-                outcome.reason = (
-                    "not in the PDF cache (offline)"
-                    if problem == "missing"
-                    else f"cached PDF unusable: {problem}"
-                )
-                outcome.pdf_path = None
-    elif wanted:
-        with progress("downloading", len(wanted)) as bar, Downloader(settings) as downloader:
-            results = downloader.fetch_many(
-                [(o.candidate.pdf_url, o.pdf_path) for o in wanted],
-                on_done=lambda r: bar.advance(note=f"downloading {r.path.stem}"),
-            )
-        for outcome, result in zip(wanted, results, strict=True):
-            outcome.downloaded = result.downloaded
-            report.downloads += int(result.downloaded)
-            if not result.ok:
-                outcome.status, outcome.stage = "failed", "download"
-                outcome.reason = result.reason
-                outcome.pdf_path = None
 
-    # 4. read and store
-    ready = [o for o in wanted if o.status == "fetched"]
-    if read and ready and not reader_available():
-        report.notes.append("the PDF reader is not available: papers downloaded, not read")
-    elif read and ready:
-        with progress("reading", len(ready)) as bar:
-            for outcome in ready:
-                read_and_store(settings, store, outcome, topics)
-                bar.advance(note=f"reading {outcome.candidate.key}")
+def use_cache_only(wanted: list[PaperOutcome]) -> None:
+    """Offline: papers whose PDF is not cached (whole) fail with that reason."""
     for outcome in wanted:
-        report.add(outcome)
-    return report
+        assert outcome.pdf_path is not None
+        problem = pdf_problem(outcome.pdf_path) if outcome.pdf_path.is_file() else None
+        if not outcome.pdf_path.is_file() or problem:
+            outcome.status, outcome.stage = "failed", "download"
+            outcome.reason = (
+                f"cached PDF unusable: {problem}" if problem else "not in the PDF cache (offline)"
+            )
+            outcome.pdf_path = None
+
+
+def download_all(settings: Any, wanted: list[PaperOutcome], progress: Progress) -> int:
+    """Download the wanted PDFs into the cache; failures land in the outcomes.
+    Returns how many files were actually downloaded (cache hits are not)."""
+    with progress("downloading", len(wanted)) as bar, Downloader(settings) as downloader:
+        results = downloader.fetch_many(
+            [(o.candidate.pdf_url, o.pdf_path) for o in wanted],
+            on_done=lambda r: bar.advance(note=f"downloading {r.path.stem}"),
+        )
+    for outcome, result in zip(wanted, results, strict=True):
+        outcome.downloaded = result.downloaded
+        if not result.ok:
+            outcome.status, outcome.stage = "failed", "download"
+            outcome.reason = result.reason
+            outcome.pdf_path = None
+    return sum(1 for r in results if r.downloaded)
