@@ -52,6 +52,7 @@ class ClaimStore:
         self._cols: dict[str, Any] = {}
         self._lexical: dict[str, tuple[str, Any]] = {}
         self._client_id: int = 0
+        self._check = check
         recorded = self.recorded_embedding()
         if check and recorded and spec_key(recorded["spec"]) != spec_key(spec):
             raise StoreError(
@@ -71,7 +72,7 @@ class ClaimStore:
         """The embedding provider, created on first use (models load lazily)."""
         if self._embedder is None:
             self._embedder = make_embedder(self.spec, self._settings)
-            recorded = self.recorded_embedding()
+            recorded = self.recorded_embedding() if self._check else None
             if recorded and recorded.get("dim") not in (None, self._embedder.dim):
                 raise StoreError(
                     f"the store's vectors have {recorded['dim']} dimensions but "
@@ -169,6 +170,21 @@ class ClaimStore:
         versions = self.family_versions(family)
         current = [k for k, meta in versions.items() if meta.get("current")]
         return current[0] if current else (max(versions) if versions else None)
+
+    def has_paper(self, arxiv_id: str, version: str | None = None) -> bool:
+        """Whether this arXiv paper (that version, or any version) is stored completely."""
+        if version:
+            meta = self.paper_meta(f"{arxiv_id}{version}")
+            return bool(meta and meta.get("complete"))
+        return any(m.get("complete") for m in self.family_versions(arxiv_id).values())
+
+    def get_paper_by_sha(self, sha256: str) -> Paper | None:
+        """The complete stored paper version read from the file with this sha256."""
+        got = self._get("papers", where={"sha256": sha256}, include=["metadatas"])
+        for meta in got["metadatas"]:
+            if meta.get("complete"):
+                return Paper.model_validate_json(meta["json"])
+        return None
 
     def family_versions(self, family: str) -> dict[str, dict[str, Any]]:
         got = self._get("papers", where={"family": family}, include=["metadatas"])

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "agent.cli.models",
     "agent.cli.eval",
     "agent.cli.eval_suites",
+    "agent.cli.store",
 )
 
 
