@@ -169,9 +169,18 @@ for _ch, _b in {"ğ": 0xF0, "Ğ": 0xD0, "ş": 0xFE, "Ş": 0xDE, "ı": 0xFD, "İ"
 _LOST = (0xAD, 0xA0, 0x81, 0x8D, 0x8F, 0x90, 0x9D)
 
 
+_STRONG = re.compile(r"â€|Ã[\u0080-\u00bf]|Â[\u0080-\u00bf]|ðŸ|ï¼|ã€")
+
+
 def mojibake_score(line: str) -> int:
     """How many UTF-8-read-as-cp1252 sequences the line holds."""
     return len(_MOJIBAKE.findall(line))
+
+
+def is_mojibake(line: str) -> bool:
+    """Whether a line is damaged: two suspicious sequences, or one unmistakable one ("â€",
+    "Ã©"); a lone "é—" in French or German text is not enough."""
+    return mojibake_score(line) >= 2 or bool(_STRONG.search(line))
 
 
 def _char_rank(ch: str) -> int:
@@ -261,6 +270,4 @@ def repair_line(line: str) -> str:
 
 def repair_text(text: str) -> str:
     """`repair_line` on every damaged line; other lines unchanged (line count preserved)."""
-    return "\n".join(
-        repair_line(line) if mojibake_score(line) else line for line in text.split("\n")
-    )
+    return "\n".join(repair_line(line) if is_mojibake(line) else line for line in text.split("\n"))

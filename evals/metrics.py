@@ -556,7 +556,7 @@ def mojibake(text: str) -> MetricResult:
     """Share of lines damaged by UTF-8 read as cp1252; one flag with the count and a sample
     repaired line (evals.doc.repair_text gives the whole repaired text)."""
     lines = _lines(text)
-    bad = [(n, line) for n, line in enumerate(lines, start=1) if doc.mojibake_score(line)]
+    bad = [(n, line) for n, line in enumerate(lines, start=1) if doc.is_mojibake(line)]
     if not bad:
         return MetricResult("mojibake", 0.0, [])
     worst = max(bad[:50], key=lambda item: doc.mojibake_score(item[1]))

@@ -326,3 +326,8 @@ def test_empty_section_is_a_warning() -> None:
     text = "## 方向\n\n### Mamba\n\n---\n\n### RWKV\n\n内容\n\n## 父节\n\n### 子节\n\n内容\n"
     result = metrics.missing_fields(text)
     assert [(f.line, f.severity) for f in result.flags] == [(3, "warning")]
+
+
+def test_mojibake_ignores_real_accents() -> None:
+    assert metrics.mojibake("Café — Universität Zürich, señor, naïve—résumé").flags == []
+    assert metrics.mojibake("cafÃ© au lait").flags  # é read as cp1252

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -176,13 +177,21 @@ def _decimals(num: str) -> int:
 
 
 def _skip_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for pattern in _SKIP_PATTERNS for m in pattern.finditer(text)]
-    spans.sort()
-    return spans
+    """Disjoint, sorted spans whose digits are not claims."""
+    spans = sorted(m.span() for pattern in _SKIP_PATTERNS for m in pattern.finditer(text))
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _in_spans(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    """Whether `pos` falls in one of the disjoint sorted `spans`."""
+    i = bisect_right(spans, (pos, math.inf)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def _in_name(text: str, start: int) -> bool:
