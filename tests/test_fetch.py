@@ -216,3 +216,33 @@ def test_api_calls_keep_the_delay_across_clients(arxiv_server, monkeypatch):
     search(settings, "all:x", 5)
     search(settings, "all:y", 5)  # a new client, same endpoint: waits
     assert len(slept) == 1 and 2.0 < slept[0] <= 3.0
+
+
+def test_a_new_version_is_fetched_beside_the_stored_one(arxiv_server):
+    [paper] = [p for p in demo_feed() if p.arxiv_version == "v2"][:1]
+    c = paper.candidate
+    old = recent(FeedEntry(c.arxiv_id, "v1", c.title, c.authors, c.abstract, c.categories))
+    arxiv_server.add_paper(old, paper.pdf_path)
+    settings = settings_for(arxiv_server)
+    first = fetch_topic(settings, "diffusion-lm")
+    assert [(o.candidate.key, o.stored) for o in first.fetched] == [(old.key, "added")]
+
+    arxiv_server.entries.clear()
+    new = recent(FeedEntry(c.arxiv_id, "v2", c.title, c.authors, c.abstract, c.categories))
+    arxiv_server.add_paper(new, paper.pdf_path)
+    second = fetch_topic(settings, "diffusion-lm")
+    assert [(o.candidate.key, o.stored) for o in second.fetched] == [(new.key, "new_version")]
+    assert second.downloads == 1 and not second.skipped
+    store = open_store(settings)
+    assert store.get_paper(c.arxiv_id).key == new.key  # the newest version is current
+    store.close()
+
+
+def test_slow_api_page_is_retried_then_reported(arxiv_server):
+    serve_demo(arxiv_server)
+    settings = settings_for(arxiv_server, download_timeout=0.3, download_retries=1)
+    arxiv_server.fault("/api/query", Fault.slow(3))
+    assert len(fetch_topic(settings, "diffusion-lm", read=False).candidates) == 3
+    arxiv_server.fault("/api/query", Fault.slow(3), Fault.slow(3))
+    with pytest.raises(FetchError, match="timed out after 0.3s"):
+        fetch_topic(settings, "diffusion-lm", read=False)
