@@ -50,6 +50,7 @@ _REFERENCE = re.compile(
 )
 _NOISE = re.compile(r"\ufffd|[|∑∏√∈≤≥]|\b\d+(?:\.\d+)+\s+[A-Z][\w-]+\s+[A-Z]")
 _MARKERS = re.compile(r"^[\d\s,∗*†‡§¶]+|[\d\s,∗*†‡§¶]+$")  # footnote marks on names
+_TIME = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?(?:ms|s)\b(?!-)")
 _UNIT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(%|\s?×(?!\s*\d)|x\b(?!\s*\d)|\s?ms\b|\ss\b)")
 _NEGATIONS = (
     (r"\boutperforms\b", "does not outperform"),
@@ -170,8 +171,10 @@ def _change_number(text: str, rng: random.Random) -> tuple[str, str, str] | None
 
 def _change_unit(text: str) -> tuple[str, str] | None:
     swap = {"%": "×", "×": "%", "x": "%", "ms": "s", "s": "ms"}
-    m = _UNIT.search(text)
-    if not m:
+    found = list(_UNIT.finditer(text))
+    timed = [m for m in found if m.group(2).strip() in ("ms", "s")]
+    m = (timed or found or [None])[0]  # a time unit first: ms ↔ s is the rarer corruption
+    if m is None:
         return None
     unit = m.group(2).strip()
     new_unit = swap[unit]
@@ -208,8 +211,10 @@ def build(
     for src in sources:
         rng = random.Random(f"{seed}:{src.name}")
         pool = candidates(src)
-        with_unit = [c for c in pool if _UNIT.search(c[0])]
-        first = rng.sample(with_unit, min(per_paper // 2, len(with_unit)))
+        timed = [c for c in pool if _TIME.search(c[0])]
+        first = rng.sample(timed, min(1, len(timed)))  # one sentence with ms/s when there is one
+        with_unit = [c for c in pool if _UNIT.search(c[0]) and c not in first]
+        first += rng.sample(with_unit, min(per_paper // 2, len(with_unit)))
         rest = [c for c in pool if c not in first]
         picked = first + rng.sample(rest, min(per_paper - len(first), len(rest)))
         picked.sort(key=lambda t: (t[1], t[0]))
