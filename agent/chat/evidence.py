@@ -7,7 +7,6 @@ paper that covers page N.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -131,44 +130,17 @@ class StoreView:
 
     # --- search ----------------------------------------------------------------------------
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Evidence]:
-        """The store's hybrid search, filtered; filters the store does not take apply here."""
+        """The store's hybrid search (chunks and claims), with the filters that are set."""
         filters = filters or Filters()
-        params = inspect.signature(self.store.search).parameters
-        kwargs: dict[str, Any] = {}
-        if filters.paper:
-            kwargs["paper"] = self.key_of(filters.paper) or filters.paper
-        if filters.kind:
-            kwargs["kind"] = filters.kind
-        for name in ("topic", "since", "until"):
-            value = getattr(filters, name)
-            if value is not None and name in params:
-                kwargs[name] = value
-        fetch = k if len(kwargs) == sum(1 for n in kwargs if n in params) else k * 4
-        hits = self.store.search(query, k=fetch, **{n: v for n, v in kwargs.items() if n in params})
-        out = [self._evidence(hit) for hit in hits]
-        out = [e for e in out if self._passes(e, filters, params)]
-        return out[:k]
-
-    def _passes(self, ev: Evidence, filters: Filters, params: Any) -> bool:
-        if (
-            filters.paper
-            and "paper" not in params
-            and filters.paper not in (ev.paper, ev.paper_key)
-        ):
-            return False
-        if not (filters.topic or filters.since or filters.until):
-            return True
-        paper = self.paper(ev.paper)
-        if paper is None:
-            return False
-        if filters.topic and "topic" not in params and filters.topic not in (paper.topics or []):
-            return False
-        when = paper.published or paper.updated
-        if filters.since and "since" not in params and (when is None or when < filters.since):
-            return False
-        return not (
-            filters.until and "until" not in params and (when is None or when > filters.until)
-        )
+        wanted = {
+            "paper": filters.paper,
+            "kind": filters.kind,
+            "topic": filters.topic,
+            "since": filters.since,
+            "until": filters.until,
+        }
+        hits = self.store.search(query, k, **{n: v for n, v in wanted.items() if v is not None})
+        return [self._evidence(hit) for hit in hits]
 
     @staticmethod
     def _evidence(hit: Any) -> Evidence:
