@@ -187,10 +187,10 @@ def _char_rank(ch: str) -> int:
     cp = ord(ch)
     if 0x4E00 <= cp <= 0x9FFF or 0x3000 <= cp <= 0x303F or 0xFF00 <= cp <= 0xFFEF:
         try:
-            ch.encode("gb2312")  # the common simplified characters
+            code = ch.encode("gb2312")  # simplified characters; level 1 holds the common 3,755
         except UnicodeEncodeError:
             return 3
-        return 4
+        return 5 if 0xB0 <= code[0] <= 0xD7 else 4
     if 0x1F300 <= cp <= 0x1FAFF or cp in (0x2B50, 0x2705, 0x274C, 0x2192, 0x2193, 0x2014, 0x2026):
         return 2
     if unicodedata.category(ch)[0] in "LNPS" and cp > 0x7F:
@@ -250,13 +250,23 @@ def _decode_salvage(data: bytes) -> str:
     return "".join(out)
 
 
-def repair_line(line: str) -> str:
-    """Repair one line of UTF-8-read-as-cp1252 text (ftfy first, then a salvage decode)."""
+def repair_exact(line: str) -> str | None:
+    """ftfy's repair of a line when it leaves no damage (nothing had to be guessed), else None."""
     import ftfy
 
     fixed = ftfy.fix_text(line)
-    if mojibake_score(fixed) == 0:
-        return fixed
+    return fixed if not is_mojibake(fixed) and mojibake_score(fixed) == 0 else None
+
+
+def repair_line(line: str) -> str:
+    """Repair one line of UTF-8-read-as-cp1252 text: ftfy when it can; else a salvage decode
+    that guesses the bytes cp1252 lost (likeliest common character)."""
+    import ftfy
+
+    exact = repair_exact(line)
+    if exact is not None:
+        return exact
+    fixed = ftfy.fix_text(line)
     data = bytearray()
     for ch in line:
         if ch in _REVERSE:

@@ -324,7 +324,9 @@ def lint_file(path: Path, pages_for: Callable[[str], list[str] | None] | None = 
 def pages_from_dir(directory: Path) -> Callable[[str], list[str] | None]:
     """`pages_for` reading `<directory>/<arXiv id>[vN].pdf` (read once each), None if absent."""
     if not directory.is_dir():
-        raise BriefError(f"no such directory: {directory}", "pass the folder holding the papers' PDFs")
+        raise BriefError(
+            f"no such directory: {directory}", "pass the folder holding the papers' PDFs"
+        )
     cache: dict[str, list[str] | None] = {}
 
     def pages_for(arxiv_id: str) -> list[str] | None:

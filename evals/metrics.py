@@ -559,13 +559,20 @@ def mojibake(text: str) -> MetricResult:
     bad = [(n, line) for n, line in enumerate(lines, start=1) if doc.is_mojibake(line)]
     if not bad:
         return MetricResult("mojibake", 0.0, [])
-    worst = max(bad[:50], key=lambda item: doc.mojibake_score(item[1]))
-    sample = doc.repair_line(worst[1])
+    exact = [(n, r) for n, line in bad[:200] if (r := doc.repair_exact(line)) is not None]
+    sample_line, sample = max(exact, key=lambda item: _cjk_count(item[1])) if exact else (
+        bad[0][0], doc.repair_line(bad[0][1]))  # fmt: skip
     reason = (f"encoding damage (UTF-8 read as cp1252) on {len(bad)} of {len(lines)} lines, "
-              f"lines {bad[0][0]}-{bad[-1][0]}; repaired sample: {excerpt(sample, width=60)}")  # fmt: skip
+              f"lines {bad[0][0]}-{bad[-1][0]}; repaired line {sample_line}: "
+              f"{excerpt(sample, width=60)}"
+              + ("" if len(exact) == len(bad) else " (lost bytes: other lines are only partly repairable)"))  # fmt: skip
     return MetricResult(
         "mojibake", len(bad) / len(lines), [Flag("mojibake", bad[0][0], excerpt(bad[0][1]), reason)]
     )
+
+
+def _cjk_count(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
 
 
 # --- ratings ----------------------------------------------------------------------------
