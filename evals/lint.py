@@ -284,6 +284,7 @@ def lint_text(
     results = [
         metrics.citation_validity(text, known, by_line or None),
         metrics.duplicate_papers(text),
+        metrics.paper_count(text),
         metrics.date_consistency(text, future_ids=kind != "catalog"),
         metrics.placeholders(text),
         metrics.missing_fields(text, kind),

@@ -171,6 +171,38 @@ def duplicate_papers(text: str) -> MetricResult:
     return MetricResult("duplicate_papers", float(len(flags)), flags)
 
 
+_COUNT_CLAIM = re.compile(
+    r"(?:论文数量|解读|收录|分析|共)\D{0,8}?(\d+)\s*(?:\*\*)?\s*篇|Papers analy[sz]ed\s*[:：]\s*(\d+)",
+    re.I,
+)
+_PAPER_BLOCK_FIELD = re.compile(r"^(?:论文|arXiv|主要机构|Institutions|Paper)$", re.I)
+
+
+def paper_count(text: str) -> MetricResult:
+    """Whether the paper count stated near the top ("分析论文数量: 13篇", "本期解读 4 篇")
+    matches the paper blocks the document holds (sections with a 论文/arXiv/主要机构 field)."""
+    lines = _lines(text)
+    code = doc.code_lines(lines)
+    _, fm = doc.front_matter(lines)
+    stated = None
+    for number in range(fm + 1, min(len(lines), fm + 25) + 1):
+        m = _COUNT_CLAIM.search(lines[number - 1])
+        if m and number not in code:
+            stated = (number, int(m.group(1) or m.group(2)))
+            break
+    blocks = sum(
+        1 for s in doc.sections(lines, code)
+        if any(_PAPER_BLOCK_FIELD.match(name) for name in _field_values(s))
+    )  # fmt: skip
+    if stated is None or blocks == 0:
+        return MetricResult("paper_count", None, [])
+    number, count = stated
+    if count == blocks:
+        return MetricResult("paper_count", 1.0, [])
+    return MetricResult("paper_count", 0.0, [Flag("count", number, excerpt(lines[number - 1]),
+                        f"says {count} papers but the document describes {blocks}")])  # fmt: skip
+
+
 # --- dates ------------------------------------------------------------------------------
 _PUBLISHED = re.compile(r"(?i)发布|发表|提交|上线|published|submitted|released")
 _RELATIVE = re.compile(

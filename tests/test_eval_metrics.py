@@ -331,3 +331,13 @@ def test_empty_section_is_a_warning() -> None:
 def test_mojibake_ignores_real_accents() -> None:
     assert metrics.mojibake("Café — Universität Zürich, señor, naïve—résumé").flags == []
     assert metrics.mojibake("cafÃ© au lait").flags  # é read as cp1252
+
+
+def test_paper_count() -> None:
+    text = "# 报告\n分析论文数量: {n}篇\n\n### 1. A\n**主要机构**: MIT\n\n### 2. B\n**主要机构**: CMU\n"
+    assert metrics.paper_count(text.format(n=2)).value == 1.0
+    wrong = metrics.paper_count(text.format(n=3))
+    assert [(f.line, f.reason) for f in wrong.flags] == [
+        (2, "says 3 papers but the document describes 2")
+    ]
+    assert metrics.paper_count("本期解读 **2 篇** 论文，无论文块。").value is None
