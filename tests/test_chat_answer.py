@@ -201,3 +201,25 @@ def test_slash_commands_on_a_session(settings: Any, view: StoreView, tmp_path: P
 def test_evidence_json_is_bounded() -> None:
     ev = Evidence("k", "2501.00001", "T", 1, "S", "word " * 1000, 1.0)
     assert len(ev.to_json()["text"]) <= 1200
+
+
+def test_a_claim_is_answered_with_its_verbatim_quote(settings: Any, view: StoreView) -> None:
+    from agent.chat.text import split_sentences
+    from store.schemas import Claim
+
+    page = view.page_text("2505.15781", 2)
+    quote = next(s for s in split_sentences(page) if len(s) > 60 and "cach" in s.lower())
+    claim = Claim(
+        paper_key=view.key_of("2505.15781"),
+        arxiv_id="2505.15781",
+        kind="method",
+        statement="The zebrafold trick keeps a delayed cache.",
+        quote=quote,
+        page=2,
+        status="verified",
+    )
+    view.store.add_claims([claim])
+    answer = answer_question("What is the zebrafold trick?", settings, view, None, 3)
+    assert answer.found and "zebrafold" not in answer.text  # the statement is no quote
+    assert quote in answer.text
+    assert_grounded(view, answer)

@@ -27,6 +27,7 @@ class Evidence:
     score: float
     kind: str = "chunk"
     relevance: float = 0.0
+    about: str = ""  # a claim's statement (its text is the verbatim quote)
 
     @property
     def paper(self) -> str:
@@ -140,7 +141,16 @@ class StoreView:
             "until": filters.until,
         }
         hits = self.store.search(query, k, **{n: v for n, v in wanted.items() if v is not None})
-        return [self._evidence(hit) for hit in hits]
+        return [self._quoted(self._evidence(hit), hit) for hit in hits]
+
+    def _quoted(self, ev: Evidence, hit: Any) -> Evidence:
+        """A claim hit carries the claim's statement; answers need its verbatim quote."""
+        if ev.kind == "chunk":
+            return ev
+        claim = self.store.get_claim(str(_get(hit, "id", default="")))
+        if claim is not None and claim.quote:
+            ev.about, ev.text, ev.page = ev.text, claim.quote, claim.page
+        return ev
 
     @staticmethod
     def _evidence(hit: Any) -> Evidence:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from agent.chat.citations import Ref
 from agent.chat.evidence import Evidence, StoreView
-from agent.chat.text import best_quote
+from agent.chat.text import best_quote, collapse
 
 HEADER = "Most relevant passages in the stored papers:"
 
@@ -18,7 +18,8 @@ def extractive_answer(question: str, evidence: list[Evidence], view: StoreView, 
     lines: list[str] = []
     seen: set[str] = set()
     for ev in evidence:
-        sentence = best_quote(ev.text, question)
+        # a claim's quote was chosen and checked as the evidence: it is used whole
+        sentence = collapse(ev.text) if ev.about else best_quote(ev.text, question)
         if not sentence or sentence in seen:
             continue
         page = view.page_of(ev.paper, sentence, ev.page, ev.page + 2)

@@ -65,7 +65,7 @@ def retrieve(
         ):
             continue
         if terms:
-            found = terms & content_terms(f"{ev.title} {ev.section} {ev.text}")
+            found = terms & content_terms(f"{ev.title} {ev.section} {ev.about} {ev.text}")
             ev.relevance = len(found) / len(terms)
             if ev.relevance < min_relevance or len(found) < min(MIN_MATCHED, len(terms)):
                 continue

@@ -159,8 +159,9 @@ def stem(word: str) -> str:
     """A crude suffix stripper, enough to match 'quantized' with 'quantization'."""
     for suffix in ("ization", "isation", "ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def content_terms(text: str) -> set[str]:
