@@ -312,7 +312,8 @@ def fetch_topic(
     threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
 
     own_store = store is None
-    store = open_default_store(settings) if own_store else store
+    if store is None:
+        store = open_default_store(settings)
     try:
         wanted = triage(
             settings, report, store, list(zip(candidates, scores, strict=True)), threshold
@@ -380,7 +381,10 @@ def download_all(settings: Any, wanted: list[PaperOutcome], progress: Progress) 
     Returns how many files were actually downloaded (cache hits are not)."""
     with progress("downloading", len(wanted)) as bar, Downloader(settings) as downloader:
         results = downloader.fetch_many(
-            [(o.candidate.pdf_url, o.pdf_path) for o in wanted],
+            [
+                (o.candidate.pdf_url, cache_path(settings, o.arxiv_id, o.arxiv_version))
+                for o in wanted
+            ],
             on_done=lambda r: bar.advance(note=f"downloading {r.path.stem}"),
         )
     for outcome, result in zip(wanted, results, strict=True):
