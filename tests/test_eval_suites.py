@@ -263,3 +263,42 @@ def test_shared_suites_skip_without_shared(monkeypatch: pytest.MonkeyPatch, tmp_
         result = run_suite(suite, _ctx())
         assert result.skipped and "../shared" in result.skipped
         assert result.passed  # a skip is not a failure
+
+
+@pytest.mark.shared
+def test_chat_retrieval_on_the_corpus(shared_dir: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        yaml.safe_dump(
+            {
+                "cases": [
+                    {
+                        "id": "int8",
+                        "question": "LLM.int8() 8-bit matrix multiplication for transformers "
+                        "at scale with outlier features",
+                        "arxiv_id": "2208.07339",
+                        "page": 1,
+                    },
+                    {
+                        "id": "paged",
+                        "question": "PagedAttention KV cache memory management in vLLM",
+                        "arxiv_id": "2309.06180",
+                        "page": 1,
+                    },
+                    {
+                        "id": "nowhere",
+                        "question": "zebra migration patterns in the Serengeti",
+                        "arxiv_id": "0000.00000",
+                        "page": 1,
+                    },
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = run_suite(get_suite("chat-retrieval"), _ctx(), questions)
+    cases = {c.id: c for c in result.cases}
+    assert cases["nowhere"].metrics["paper_hit"] == 0.0 and not cases["nowhere"].passed
+    assert cases["nowhere"].flags[0].kind == "not_retrieved"
+    assert result.metrics["questions"] == 3
+    assert 0.0 <= result.metrics["mrr"] <= result.metrics["recall@5"] <= 0.6667
