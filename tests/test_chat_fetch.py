@@ -8,6 +8,7 @@ submitted this week); fetching, reading and storing are the real services.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from arxiv_server import ArxivServer, arxiv_server  # noqa: F401 (fixture)
 from feeds import FeedEntry
@@ -49,3 +50,7 @@ def test_fetch_inside_the_chat_makes_the_answer_possible(arxiv_server: ArxivServ
         assert all(view.resolves(c.arxiv_id, c.page) for c in answer.citations)
         run_command(session, "/fetch", lines.append)
         assert lines[-1] == "usage: /fetch TOPIC"
+        run_command(session, "/weekly diffusion-lm", lines.append)
+        assert lines[-1].startswith("brief written: "), lines[-1]
+        path = lines[-1].removeprefix("brief written: ").rsplit(" (", 1)[0]
+        assert Path(path).is_file()
