@@ -221,3 +221,26 @@ def test_retry_after_and_backoff_values():
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
     delays = [backoff_delay(n, base=1.0, cap=8.0) for n in range(6)]
     assert 0.5 <= delays[0] <= 1.0 and 4.0 <= delays[5] <= 8.0
+
+
+def test_stale_temp_files_of_a_killed_run_are_removed(arxiv_server, demo_pdfs):
+    import os
+
+    entries = serve_demo(arxiv_server, demo_pdfs)
+    settings, downloader, _ = make(arxiv_server)
+    folder = Path(settings.pdf_dir)
+    folder.mkdir(parents=True)
+    old = folder / f".{entries[0].key}.pdf.abc123.part"
+    fresh = folder / f".{entries[1].key}.pdf.def456.part"  # maybe another run's, kept
+    for part in (old, fresh):
+        part.write_bytes(b"%PDF-1.5 partial")
+    os.utime(old, (0, 0))
+    jobs = [
+        (
+            f"{arxiv_server.url}/pdf/{entries[0].key}",
+            cache_path(settings, entries[0].arxiv_id, entries[0].version),
+        )
+    ]
+    with downloader:
+        [result] = downloader.fetch_many(jobs)
+    assert result.ok and not old.exists() and fresh.exists()

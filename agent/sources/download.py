@@ -31,6 +31,7 @@ BACKOFF_CAP = 30.0  # longest backoff between two tries
 MAX_RETRY_AFTER = 120.0  # a longer Retry-After ends the download as failed
 HEAD_BYTES = 1024
 TAIL_BYTES = 2048
+STALE_PART_SECONDS = 3600.0  # temp files older than this are leftovers of a killed run
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
@@ -85,6 +86,20 @@ def pdf_problem(path: Path) -> str | None:
     if b"%%EOF" not in tail:
         return "truncated PDF (no %%EOF at the end)"
     return None
+
+
+def remove_stale_parts(folder: Path, older_than: float = STALE_PART_SECONDS) -> int:
+    """Delete temp files a killed run left behind (only old ones: another run may be busy)."""
+    removed = 0
+    cutoff = time.time() - older_than
+    for part in Path(folder).glob(".*.part") if Path(folder).is_dir() else []:
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -268,6 +283,8 @@ class Downloader:
     ) -> list[DownloadResult]:
         """Download (url, dest) pairs, at most `download_concurrency` at once; keeps order."""
         jobs = list(jobs)
+        for folder in {dest.parent for _, dest in jobs}:
+            remove_stale_parts(folder)
 
         def run(job: tuple[str, Path]) -> DownloadResult:
             result = self.fetch(*job)
