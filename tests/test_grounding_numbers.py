@@ -163,3 +163,9 @@ def test_scientific_notation_as_printed_in_pdfs() -> None:
     assert same_number("3.2×10^22", "3.2e22")
     # "10×" is not grounded by the 10 of "2.5 × 10−6" nor by "10%"
     assert ungrounded_numbers("the final 10× of iterations", "final 10% of iterations, 2.5 × 10−6")
+
+
+def test_number_words_ground_counts_not_percentages() -> None:
+    assert same_number("2", "two") and same_number("50%", "half")
+    assert not same_number("2%", "two")
+    assert [n.raw for n in extract_numbers("from 2%-10× speedup")] == ["2%", "10×"]  # not -10×

@@ -34,12 +34,12 @@ _EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "se
              "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
              "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
              "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-             "first": 1, "second": 2, "third": 3, "half": 0.5}  # fmt: skip
+             "first": 1, "second": 2, "third": 3, "half": 50}  # fmt: skip
 
 _ZH_NUM = "零〇一二两三四五六七八九十百千"
 _NUMBER = re.compile(
     r"""
-    (?P<sign>(?<![\w.])[-−–](?=\d))?
+    (?P<sign>(?<![A-Za-z0-9.%)\]×_])[-−–](?=\d))?
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
     (?:
         \s*[×xX*·]\s*10\s*(?:\^\s*\{?\s*(?P<exp10>[-−]?\d+)\s*\}?  # 3.2×10^22
@@ -335,7 +335,9 @@ def extract_numbers(text: str, *, words: bool = False) -> list[Num]:
         if m.group("word2"):
             value += _EN_WORDS[m.group("word2").lower()]
         kind: Kind = "times" if m.group("fold") else "plain"
-        found.append(Num(m.group(0), float(value), kind, 0, 1.0, "", m.start(), m.end()))
+        if m.group("word").lower() == "half":
+            kind, value = "percent", 50
+        found.append(Num(m.group(0), float(value), kind, 0, 1.0, "word", m.start(), m.end()))
     found.sort(key=lambda n: n.start)
     return _with_range_units(text, found)
 
@@ -359,7 +361,7 @@ def _matches(c: Num, e: Num) -> bool:
     if c.kind == "percent":
         if e.kind == "percent":
             return _close(c.shown, e.shown, c.tolerance, e.tolerance)
-        if e.kind == "plain":
+        if e.kind == "plain" and e.unit != "word":  # "two" never grounds "2%"
             return _close(c.shown, e.shown, c.tolerance, e.tolerance) or _close(
                 c.shown, e.shown * 100, c.tolerance, e.tolerance * 100
             )
