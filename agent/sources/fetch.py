@@ -101,8 +101,11 @@ class FetchReport:
 
     @property
     def papers(self) -> list[PaperOutcome]:
-        """Relevant papers of the window with a local PDF: fetched, then already stored."""
-        return self.fetched + [o for o in self.skipped if o.pdf_path is not None]
+        """Relevant papers of the window with a local PDF (fetched or already stored), in
+        the search's order."""
+        order = {c.key: i for i, c in enumerate(self.candidates)}
+        found = self.fetched + [o for o in self.skipped if o.pdf_path is not None]
+        return sorted(found, key=lambda o: order.get(o.candidate.key, len(order)))
 
     def add(self, outcome: PaperOutcome) -> None:
         getattr(self, outcome.status).append(outcome)
