@@ -33,7 +33,9 @@ def terminal_reader(history_file: Path) -> Reader:
     def _newline(event: Any) -> None:
         event.current_buffer.insert_text("\n")
 
-    prompt = PromptSession(history=FileHistory(str(history_file)), key_bindings=bindings)
+    prompt: PromptSession[str] = PromptSession(
+        history=FileHistory(str(history_file)), key_bindings=bindings
+    )
     return lambda text: prompt.prompt(text)
 
 
