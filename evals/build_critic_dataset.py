@@ -173,9 +173,9 @@ def _change_unit(text: str) -> tuple[str, str] | None:
     swap = {"%": "×", "×": "%", "x": "%", "ms": "s", "s": "ms"}
     found = list(_UNIT.finditer(text))
     timed = [m for m in found if m.group(2).strip() in ("ms", "s")]
-    m = (timed or found or [None])[0]  # a time unit first: ms ↔ s is the rarer corruption
-    if m is None:
+    if not found:
         return None
+    m = (timed or found)[0]  # a time unit first: ms ↔ s is the rarer corruption
     unit = m.group(2).strip()
     new_unit = swap[unit]
     spacer = " " if new_unit in ("ms", "s") else ""

@@ -296,7 +296,7 @@ def run_suite(
     validate_cases(suite, dataset)
     thresholds = thresholds_for(suite, dataset)
     shown = _display_path(path)
-    common = dict(
+    common: dict[str, Any] = dict(
         suite=suite.name,
         run_id=run_id,
         model=ctx.model_name,
@@ -313,7 +313,7 @@ def run_suite(
             metrics={},
             cases=[],
             threshold_results={},
-            passed=True,  # type: ignore[arg-type]
+            passed=True,
             skipped=str(exc),
             notes=ctx.notes,
         )
@@ -333,7 +333,7 @@ def run_suite(
         **common,
         metrics=metrics,
         cases=cases,
-        threshold_results=results,  # type: ignore[arg-type]
+        threshold_results=results,
         passed=passed,
         notes=ctx.notes,
     )

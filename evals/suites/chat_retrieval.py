@@ -104,7 +104,7 @@ def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
 
 def aggregate(cases: list[CaseResult], ctx: EvalContext) -> dict[str, Value]:
     def values(name: str) -> list[float]:
-        return [float(c.metrics[name]) for c in cases if c.metrics.get(name) is not None]
+        return [float(v) for c in cases if (v := c.metrics.get(name)) is not None]
 
     store = ctx.cache.get("store")
     if store is not None:

@@ -64,7 +64,7 @@ def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
     flags += [
         Flag(name, "", f"{name} = {metrics.get(name)} is below {floor}")
         for name, floor in floors.items()
-        if metrics.get(name) is not None and metrics[name] < floor  # type: ignore[operator]
+        if metrics.get(name) is not None and metrics[name] < floor
     ]
     info = {"pdf": case["pdf"], "headings": f"{score.head_tp}/{score.head_pred}/{score.head_gold}"}
     return CaseResult(str(case["id"]), not flags, metrics, flags, info)

@@ -222,11 +222,7 @@ def aggregate(cases: list[CaseResult], ctx: EvalContext) -> dict[str, Value]:
     def share(name: str, pool: list[CaseResult]) -> Value:
         return rate([c.metrics[name] == 1.0 for c in pool if c.metrics.get(name) is not None])
 
-    judged = [
-        c.metrics["judge_faithfulness"]
-        for c in written
-        if c.metrics.get("judge_faithfulness") is not None
-    ]
+    judged = [float(v) for c in written if (v := c.metrics.get("judge_faithfulness")) is not None]
     if ctx.model is None:
         ctx.note("judge_faithfulness: not measured (no model; run with --model SPEC)")
     return {
