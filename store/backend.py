@@ -42,6 +42,7 @@ class Backend:
         self._seen: dict[str, str] = {}
         self._lock_depth = 0
         self._lock_file: Any = None
+        self.epoch = 0  # bumped when another client's writes were noticed
         self._connect()
         self._seen = self.generations()
 
@@ -142,9 +143,11 @@ class Backend:
     def refresh(self) -> dict[str, str]:
         """Reopen a local client when another process wrote; return current generations."""
         gens = self.generations()
-        if self.local and gens != self._seen:
-            self.reopen()
+        if gens != self._seen:
+            if self.local:
+                self.reopen()
             self._seen = gens
+            self.epoch += 1  # collection handles may be stale (e.g. after a reindex)
         return gens
 
     @contextlib.contextmanager

@@ -51,7 +51,7 @@ class ClaimStore:
         self._embedder: Embedder | None = None
         self._cols: dict[str, Any] = {}
         self._lexical: dict[str, tuple[str, Any]] = {}
-        self._client_id: int = 0
+        self._client_id: tuple[int, int] = (0, 0)
         self._check = check
         recorded = self.recorded_embedding()
         if check and recorded and spec_key(recorded["spec"]) != spec_key(spec):
@@ -92,9 +92,10 @@ class ClaimStore:
 
     def col(self, name: str) -> Any:
         """The collection `brief_<name>`, created with our embedding function if missing."""
-        if self._client_id != id(self.backend.client):
+        stamp = (id(self.backend.client), self.backend.epoch)
+        if self._client_id != stamp:
             self._cols.clear()
-            self._client_id = id(self.backend.client)
+            self._client_id = stamp
         col = self._cols.get(name)
         if col is None:
             client = self.backend.client

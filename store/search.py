@@ -51,14 +51,16 @@ class Hit(BaseModel):
 
 def lexical_index(store: ClaimStore, name: str, generation: str) -> LexicalIndex:
     """The BM25 index of `brief_<name>`, rebuilt only when its generation changed."""
+    col = store.col(name)
     key = (store.location, name)
+    stamp = f"{col.id}:{generation}"  # a recreated collection has a new id
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
-        if cached and cached[0] == generation:
+        if cached and cached[0] == stamp:
             return cached[1]
-        got = store.col(name).get(include=["documents", "metadatas"])
+        got = col.get(include=["documents", "metadatas"])
         index = LexicalIndex(got["ids"], got["documents"], got["metadatas"])
-        _CACHE[key] = (generation, index)
+        _CACHE[key] = (stamp, index)
         return index
 
 
@@ -222,6 +224,7 @@ def search(
                 and topic is None
                 and since is None
                 and until is None
+                and (status is None or not is_claims)
             )
 
             def accept(m: dict[str, Any], claims: bool = is_claims) -> bool:
