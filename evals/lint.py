@@ -25,6 +25,7 @@ from agent.grounding.quotes import quote_key
 from evals import doc, metrics
 from evals.formats import FORMATS
 from evals.metrics import Evidence, Flag
+from evals.textchecks import FIELD
 from store.schemas import short_hash
 
 EVIDENCE_FIELD = re.compile(r"摘要|abstract|原文|引文|引用原文|quote|evidence|证据", re.IGNORECASE)
@@ -104,17 +105,17 @@ def document_evidence(lines: list[str], skip: set[int]) -> tuple[list[Evidence],
     claim_lines: dict[int, list[tuple[int, str]]] = {}  # section line -> lines before evidence
     for s in secs:
         start = next(
-            (n for n, line in s.body if (m := metrics._FIELD.match(line)) and EVIDENCE_FIELD.search(m.group("name"))),
+            (n for n, line in s.body if (m := FIELD.match(line)) and EVIDENCE_FIELD.search(m.group("name"))),
             None,
         )  # fmt: skip
         if start is None:
             continue
         first = lines[start - 1]
-        m = metrics._FIELD.match(first)
+        m = FIELD.match(first)
         parts = [m.group("value")] if m else []
         for n, line in s.body:
             if n > start:
-                if metrics._FIELD.match(line) and not EVIDENCE_FIELD.search(line):
+                if FIELD.match(line) and not EVIDENCE_FIELD.search(line):
                     break
                 parts.append(line)
                 evidence_lines.add(n)
@@ -125,9 +126,7 @@ def document_evidence(lines: list[str], skip: set[int]) -> tuple[list[Evidence],
         label = f"{'paper ' + s.number + chr(39) + 's' if s.number else 'the section' + chr(39) + 's'} {m.group('name') if m else 'evidence'} (line {start})"
         evidence_of.setdefault(s.key, (text, label, s.line))
         claim_lines[s.line] = [
-            (n, line)
-            for n, line in s.body
-            if n < start and line.strip() and not metrics._FIELD.match(line)
+            (n, line) for n, line in s.body if n < start and line.strip() and not FIELD.match(line)
         ]
     items: list[Evidence] = []
     for s in secs:
@@ -224,7 +223,7 @@ def _excluded_lines(lines: list[str], skip: set[int]) -> set[int]:
             if not dropped_level and _NOT_CLAIMS.search(line):
                 dropped_level = level
             continue
-        if dropped_level or _META_LINE.match(line) or metrics._FIELD.match(line) and len(line) < 40:
+        if dropped_level or _META_LINE.match(line) or FIELD.match(line) and len(line) < 40:
             out.add(n)
     return out
 
