@@ -223,6 +223,7 @@ def stated_date(text: str, report: date | None) -> tuple[date, date, str] | None
     """The date range a publication field states: absolute, or relative to `report`."""
     m = _RELATIVE.search(text)
     if m and report is not None:
+        days: float
         if m.group("word"):
             days = _WORD_DAYS[m.group("word").lower()]
         elif m.group("en"):
@@ -364,21 +365,22 @@ def must_cite_recall(text: str, must_cite: Iterable[str]) -> float | None:
 def chrf(hypothesis: str, reference: str, n: int = 6, beta: float = 2.0) -> float:
     """chrF (character n-gram F-score, whitespace removed), 0..1."""
     hyp, ref = re.sub(r"\s+", "", hypothesis), re.sub(r"\s+", "", reference)
-    precisions, recalls = [], []
+    precisions: list[float] = []
+    recalls: list[float] = []
     for k in range(1, n + 1):
-        h = Counter(hyp[i : i + k] for i in range(len(hyp) - k + 1))
-        r = Counter(ref[i : i + k] for i in range(len(ref) - k + 1))
-        if not h or not r:
+        hyp_grams = Counter(hyp[i : i + k] for i in range(len(hyp) - k + 1))
+        ref_grams = Counter(ref[i : i + k] for i in range(len(ref) - k + 1))
+        if not hyp_grams or not ref_grams:
             continue
-        overlap = sum((h & r).values())
-        precisions.append(overlap / sum(h.values()))
-        recalls.append(overlap / sum(r.values()))
+        overlap = sum((hyp_grams & ref_grams).values())
+        precisions.append(overlap / sum(hyp_grams.values()))
+        recalls.append(overlap / sum(ref_grams.values()))
     if not precisions:
         return 0.0
-    p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
-    if p + r == 0:
+    prec, rec = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    if prec + rec == 0:
         return 0.0
-    return (1 + beta**2) * p * r / (beta**2 * p + r)
+    return (1 + beta**2) * prec * rec / (beta**2 * prec + rec)
 
 
 def coverage(text: str, gold: dict[str, Any]) -> dict[str, float | None]:

@@ -177,8 +177,8 @@ def missing_fields(text: str, kind: str | None = None) -> MetricResult:
     for i, s in enumerate(secs):
         if not s.line or any(re.search(r"[^\s\-=*_]", line) for _, line in s.body):
             continue
-        nxt = secs[i + 1] if i + 1 < len(secs) else None
-        if nxt is None or nxt.level <= s.level:
+        after = secs[i + 1] if i + 1 < len(secs) else None
+        if after is None or after.level <= s.level:
             flags.append(Flag("missing", s.line, lines[s.line - 1].strip(),
                               f"section '{s.title or s.number}' is empty", "warning"))  # fmt: skip
     if kind in (None, "weekly", "daily"):
@@ -249,8 +249,8 @@ def language(text: str) -> MetricResult:
     flags = []
     if trad and sum(trad.values()) >= 2 and cjk and sum(trad.values()) / cjk > 0.002:
         sample = "".join(ch for ch, _ in trad.most_common(8))
-        line = min(first_line.values())
-        flags.append(Flag("language", line, excerpt(lines[line - 1]),
+        first = min(first_line.values())
+        flags.append(Flag("language", first, excerpt(lines[first - 1]),
                           f"{sum(trad.values())} Traditional-only characters ({sample}) in a Simplified Chinese brief",
                           "warning"))  # fmt: skip
     return MetricResult("chinese_share", share, flags)
