@@ -23,6 +23,23 @@ def has_numbers(line: str) -> bool:
     return bool(extract_numbers(line))
 
 
+_PLAIN_EVIDENCE = re.compile(
+    r"^\s*(?:>\s*)?(?:[-*]\s+)?(?:\*\*)?(?P<name>摘要|原文摘录|原文|引文|证据|abstract|quote|evidence)"
+    r"(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+
+
+def evidence_label(line: str) -> tuple[str, str] | None:
+    """(label, text after it) when `line` opens an evidence block: `**摘要**:`, `Abstract:`,
+    `> 原文：...`; None otherwise."""
+    m = FIELD.match(line)
+    if m and EVIDENCE_FIELD.search(m.group("name")):
+        return m.group("name").strip(), m.group("value")
+    m = _PLAIN_EVIDENCE.match(line)
+    return (m.group("name"), m.group("value")) if m else None
+
+
 def document_evidence(lines: list[str], skip: set[int]) -> tuple[list[Evidence], set[int]]:
     """Sentences paired with evidence printed in the same document, and the evidence lines."""
     secs = doc.sections(lines, skip)
@@ -30,27 +47,23 @@ def document_evidence(lines: list[str], skip: set[int]) -> tuple[list[Evidence],
     evidence_lines: set[int] = set()
     claim_lines: dict[int, list[tuple[int, str]]] = {}  # section line -> lines before evidence
     for s in secs:
-        start = next(
-            (n for n, line in s.body if (m := FIELD.match(line)) and EVIDENCE_FIELD.search(m.group("name"))),
-            None,
-        )  # fmt: skip
-        if start is None:
+        opened = next(((n, lab) for n, line in s.body if (lab := evidence_label(line))), None)
+        if opened is None:
             continue
-        first = lines[start - 1]
-        m = FIELD.match(first)
-        parts = [m.group("value")] if m else []
+        start, (name, value) = opened
+        parts = [value]
+        evidence_lines.add(start)
         for n, line in s.body:
             if n > start:
-                if FIELD.match(line) and not EVIDENCE_FIELD.search(line):
+                if FIELD.match(line) and not evidence_label(line):
                     break
-                parts.append(line)
+                parts.append(re.sub(r"^\s*>\s?", "", line))
                 evidence_lines.add(n)
-        evidence_lines.add(start)
         text = "\n".join(p for p in parts if p.strip())
         if not text.strip() or not s.key:
             continue
-        label = f"{'paper ' + s.number + chr(39) + 's' if s.number else 'the section' + chr(39) + 's'} {m.group('name') if m else 'evidence'} (line {start})"
-        evidence_of.setdefault(s.key, (text, label, s.line))
+        owner = f"paper {s.number}'s" if s.number else "the section's"
+        evidence_of.setdefault(s.key, (text, f"{owner} {name} (line {start})", s.line))
         claim_lines[s.line] = [
             (n, line) for n, line in s.body if n < start and line.strip() and not FIELD.match(line)
         ]

@@ -267,3 +267,27 @@ def test_papers_folder_checks_sidecar_quotes(tmp_path: Path, demo_pdfs: list[Pat
     assert quotes == [(4, "quote not found on page 9±1 of arXiv:2508.14148 (found on page 2)")]
     assert case["metrics"]["quote_grounding"] == 0.5
     assert result.exit_code == 1
+
+
+DAILY = """# 每日论文速递
+
+## DPad
+
+DPad 在 LLaDA-1.5 上实现了最高 64.1 倍的加速，且精度相当。
+
+> Abstract: DPad delivers up to 61.4× speedup over vanilla dLLMs while maintaining comparable accuracy.
+
+## Spiffy
+
+Spiffy 将总加速提升到 7.9 倍。
+
+Abstract: Spiffy is able to effectively multiply the benefits of these methods leading to total speedups of up to 7.9×.
+"""
+
+
+def test_plain_and_quoted_abstract_labels_are_evidence() -> None:
+    case = lint_text(DAILY, "daily.md")
+    assert flags_of(case, "number") == [
+        (5, "number 64.1 倍 is not in the section's Abstract (line 7)")
+    ]
+    assert case.metrics["number_grounding"] == 0.5
