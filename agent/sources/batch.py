@@ -133,9 +133,19 @@ class _Slot:
         self.conn.close()
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _context() -> Any:
-    methods = mp.get_all_start_methods()
-    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["agent.sources.pdf"])  # workers fork with the reader loaded
+    return ctx
 
 
 def read_many(
@@ -166,7 +176,8 @@ def read_many(
         return [r for r in results if r is not None]
     ctx = _context()
     slots = [_Slot(ctx) for _ in range(max(1, min(workers, len(todo))))]
-    queue = list(reversed(todo))
+    # largest files first, so that no worker is left with a big file at the end
+    queue = sorted(todo, key=lambda i: _size(Path(paths[i])))
     try:
         while queue or any(s.task is not None for s in slots):
             for slot in slots:

@@ -35,7 +35,7 @@ def read_pdf(
 ) -> ParsedPaper:
     """Read one PDF. Raises PdfError (with a hint) for input that cannot be read."""
     path = Path(path)
-    doc = extract(path, engine)
+    doc = extract(path, engine, wants_font=sections.might_be_heading)
     if not doc.pages:
         raise PdfError(f"{path}: the PDF has no pages", "download the PDF again")
     compounds = compound_words("\n".join(doc.pages))

@@ -219,22 +219,19 @@ _STOPWORDS = {
 }
 
 
+_SCRIPTS = {
+    "han": re.compile("[\u4e00-\u9fff]"),
+    "kana": re.compile("[\u3040-\u30ff]"),
+    "hangul": re.compile("[\uac00-\ud7af]"),
+    "cyr": re.compile("[\u0400-\u04ff]"),
+    "latin": re.compile("[A-Za-z\u00c0-\u024f]"),
+}
+
+
 def detect_language(text: str) -> str:
     """A cheap script and stop-word guess: 'zh', 'ja', 'ko', 'ru', 'en', 'de', 'fr', 'es'."""
-    sample = text[:20000]
-    counts = {"han": 0, "kana": 0, "hangul": 0, "cyr": 0, "latin": 0}
-    for c in sample:
-        o = ord(c)
-        if 0x4E00 <= o <= 0x9FFF:
-            counts["han"] += 1
-        elif 0x3040 <= o <= 0x30FF:
-            counts["kana"] += 1
-        elif 0xAC00 <= o <= 0xD7AF:
-            counts["hangul"] += 1
-        elif 0x0400 <= o <= 0x04FF:
-            counts["cyr"] += 1
-        elif c.isalpha() and o < 0x250:
-            counts["latin"] += 1
+    sample = text[:8000]
+    counts = {name: len(rx.findall(sample)) for name, rx in _SCRIPTS.items()}
     total = sum(counts.values()) or 1
     if counts["kana"] > 0.05 * total:
         return "ja"
@@ -244,6 +241,6 @@ def detect_language(text: str) -> str:
         return "zh"
     if counts["cyr"] > 0.3 * total:
         return "ru"
-    words = re.findall(r"[a-zà-ÿ]+", unicodedata.normalize("NFC", sample.lower()))
+    words = re.findall(r"[a-zà-ÿ]+", unicodedata.normalize("NFC", sample[:8000].lower()))
     scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
     return max(scores, key=lambda k: scores[k]) if any(scores.values()) else "en"

@@ -12,6 +12,8 @@ Nothing here cleans text; see `textclean`.
 from __future__ import annotations
 
 import ctypes
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,13 +58,25 @@ class RawDocument:
         return len(self.pages)
 
 
-def extract(path: Path, engine: str = "pdfium") -> RawDocument:
-    """Read every page of `path` with `engine`; raise PdfError for unreadable input."""
+FontFilter = Callable[[str], bool]
+FULL_FONT_PAGES = 1  # every line of page 1 gets font info (title, authors, abstract)
+BODY_SAMPLE = 6  # elsewhere every 6th long line is measured for the body font size
+_WORD_START = re.compile(r"(?<=\s)\S")
+
+
+def extract(
+    path: Path, engine: str = "pdfium", wants_font: FontFilter | None = None
+) -> RawDocument:
+    """Read every page of `path` with `engine`; raise PdfError for unreadable input.
+
+    Font lookups cost a few calls per line, so beyond the first pages only lines for which
+    `wants_font(text)` is true (possible headings) and a sample of body lines get them.
+    """
     if engine not in ENGINES:
         raise PdfError(f"unknown PDF engine {engine!r}", "use --pdf-engine pdfium or pypdf")
     check_file(path)
     if engine == "pdfium":
-        return _extract_pdfium(path)
+        return _extract_pdfium(path, wants_font)
     return _extract_pypdf(path)
 
 
@@ -119,7 +133,9 @@ def _meta_text(doc, key: str) -> str:  # type: ignore[no-untyped-def]
     return buf.raw[: n - 2].decode("utf-16-le", errors="ignore").strip()
 
 
-def _pdfium_lines(textpage, text: str, height: float, full: bool) -> list[LineInfo]:  # type: ignore[no-untyped-def]
+def _pdfium_lines(  # type: ignore[no-untyped-def]
+    textpage, text: str, height: float, index: int, wants_font: FontFilter | None
+) -> list[LineInfo]:
     """Split page text into lines with the font of each line's first character.
 
     With `full` (page 1), a line's size is the largest size of any of its characters, so
@@ -130,13 +146,19 @@ def _pdfium_lines(textpage, text: str, height: float, full: bool) -> list[LineIn
     out: list[LineInfo] = []
     name_buf = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
+    flags_ref = ctypes.byref(flags)
     matrix = raw.FS_MATRIX()
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     pos = 0
-    for line in text.split("\r\n"):
+    full = index == 0
+    every = index < FULL_FONT_PAGES or wants_font is None
+    for number, line in enumerate(text.split("\r\n")):
         stripped = line.lstrip()
         info = LineInfo(line)
-        if stripped:
+        measure = every or (number % BODY_SAMPLE == 0 and len(stripped) > 30)
+        if stripped and not measure and wants_font is not None:
+            measure = wants_font(stripped.rstrip())
+        if stripped and measure:
             tindex = pos + len(line) - len(stripped)
             cindex = raw.FPDFText_GetCharIndexFromTextIndex(textpage, tindex)
             if cindex >= 0:
@@ -145,14 +167,17 @@ def _pdfium_lines(textpage, text: str, height: float, full: bool) -> list[LineIn
                 if raw.FPDFText_GetMatrix(textpage, cindex, matrix):
                     scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
                     info.rotated = abs(matrix.b) > abs(matrix.a)
-                weight = raw.FPDFText_GetFontWeight(textpage, cindex)
-                n = raw.FPDFText_GetFontInfo(textpage, cindex, name_buf, 128, ctypes.byref(flags))
-                name = name_buf.raw[: max(n - 1, 0)].decode("latin-1", "ignore").lower()
-                info.bold = weight >= 600 or "bold" in name or "cmbx" in name or "black" in name
-                if full:
-                    end = raw.FPDFText_GetCharIndexFromTextIndex(textpage, pos + len(line) - 1)
-                    for i in range(cindex + 1, max(end, cindex) + 1):
-                        size = max(size, float(raw.FPDFText_GetFontSize(textpage, i)))
+                info.bold = raw.FPDFText_GetFontWeight(textpage, cindex) >= 600
+                if not info.bold:
+                    n = raw.FPDFText_GetFontInfo(textpage, cindex, name_buf, 128, flags_ref)
+                    name = name_buf.raw[: max(n - 1, 0)].lower()
+                    info.bold = b"bold" in name or b"cmbx" in name or b"black" in name
+                if full:  # word-initial characters: small-caps titles show their capitals
+                    base = pos + len(line) - len(stripped)
+                    for m in _WORD_START.finditer(stripped, 1):
+                        i = raw.FPDFText_GetCharIndexFromTextIndex(textpage, base + m.start())
+                        if i >= 0:
+                            size = max(size, float(raw.FPDFText_GetFontSize(textpage, i)))
                     if height and raw.FPDFText_GetCharBox(
                         textpage, cindex, left, right, bottom, top
                     ):
@@ -163,7 +188,7 @@ def _pdfium_lines(textpage, text: str, height: float, full: bool) -> list[LineIn
     return out
 
 
-def _extract_pdfium(path: Path) -> RawDocument:
+def _extract_pdfium(path: Path, wants_font: FontFilter | None) -> RawDocument:
     import pypdfium2 as pdfium
 
     doc = _pdfium_open(path)
@@ -176,7 +201,8 @@ def _extract_pdfium(path: Path) -> RawDocument:
                 textpage = page.get_textpage()
                 try:
                     text = textpage.get_text_range()
-                    lines.append(_pdfium_lines(textpage, text, page.get_height(), index == 0))
+                    height = page.get_height()
+                    lines.append(_pdfium_lines(textpage, text, height, index, wants_font))
                 finally:
                     textpage.close()
             except pdfium.PdfiumError as exc:

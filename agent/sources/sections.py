@@ -11,11 +11,12 @@ heading font (bold or larger than body text), with top-level numbers in sequence
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 from agent.sources.pdftext import LineInfo, TocEntry
-from agent.sources.textclean import clean_line
+from agent.sources.textclean import SOFT, clean_line
 
 NUMBERED_RE = re.compile(
     r"^(?P<num>(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3})(?P<dot>\.?)\s+(?P<title>[A-Z\u4e00-\u9fff][^\n]{0,110})$"
@@ -34,6 +35,9 @@ STRONG_UNNUMBERED = {
     "acknowledgment", "acknowledgments", "acknowledgement", "acknowledgements",
     "references", "bibliography", "appendix", "appendices",
 }  # fmt: skip
+_MAYBE_HEADING_RE = re.compile(
+    r"^\s*(?:(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}\.?\s+\S|[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,4}:?\s*$)"
+)
 _KEY_RE = re.compile(r"[\W_]+", re.UNICODE)
 _NUM_PREFIX_RE = re.compile(r"^\s*(?:(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}\.?|[IVX]{1,4}\.)\s+")
 
@@ -49,8 +53,15 @@ class Heading:
     offset: int = 0
 
 
+def might_be_heading(text: str) -> bool:
+    """Cheap text test run before fonts are looked up: numbered, or a few words alone."""
+    return len(text) <= 120 and bool(_MAYBE_HEADING_RE.match(text))
+
+
 def key(text: str) -> str:
     """Comparison key: numbering removed, lower case, letters and digits only."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text.replace(SOFT, ""))
     return _KEY_RE.sub("", _NUM_PREFIX_RE.sub("", text).lower())
 
 
@@ -95,15 +106,15 @@ def candidates(lines: list[list[LineInfo]], body: float) -> list[tuple[Heading, 
     for pno, page in enumerate(lines):
         for lno, line in enumerate(page):
             raw = line.text.strip()
-            if not raw or len(raw) > 120 or raw in skip:
+            if not raw or not might_be_heading(raw) or raw in skip:
                 continue
-            text = clean_line(raw)
-            low = text.lower().rstrip(":")
-            if low in STRONG_UNNUMBERED:
-                out.append((Heading(text.rstrip(":"), 0, pno, lno), line))
+            if raw.lower().rstrip(":") in STRONG_UNNUMBERED:
+                out.append((Heading(clean_line(raw).rstrip(":"), 0, pno, lno), line))
                 continue
             if not _heading_font(line, body):
                 continue
+            text = clean_line(raw)
+            low = text.lower().rstrip(":")
             if low in KNOWN_UNNUMBERED or re.sub(r"^[ivx]+\.?\s+", "", low) in KNOWN_UNNUMBERED:
                 out.append((Heading(text.rstrip(":"), 0, pno, lno), line))
                 continue
@@ -176,7 +187,26 @@ def from_text(lines: list[list[LineInfo]]) -> list[Heading]:
     return result
 
 
-def _locate(entry: TocEntry, lines: list[list[LineInfo]]) -> tuple[int, int, str] | None:
+class _Keys:
+    """Cleaned text and comparison key of each line, computed once per page on demand."""
+
+    def __init__(self, lines: list[list[LineInfo]]) -> None:
+        self.lines = lines
+        self.pages: dict[int, list[tuple[str, str]]] = {}
+
+    def page(self, pno: int) -> list[tuple[str, str]]:
+        if pno not in self.pages:
+            out = []
+            for line in self.lines[pno]:
+                raw = line.text.strip()
+                out.append((raw, key(raw) if raw and len(raw) <= 200 else ""))
+            self.pages[pno] = out
+        return self.pages[pno]
+
+
+def _locate(
+    entry: TocEntry, lines: list[list[LineInfo]], keys: _Keys
+) -> tuple[int, int, str] | None:
     """Find the printed line of an outline entry near its page: (page, line, printed text)."""
     target = key(entry.title)
     if not target:
@@ -185,17 +215,13 @@ def _locate(entry: TocEntry, lines: list[list[LineInfo]]) -> tuple[int, int, str
     pages = [p for p in (start, start + 1, start - 1) if 0 <= p < len(lines)]
     for pno in pages:
         page = lines[pno]
-        for lno, line in enumerate(page):
-            text = clean_line(line.text)
-            if len(text) > 200:
-                continue
-            k = key(text)
+        for lno, (text, k) in enumerate(keys.page(pno)):
             if not k:
                 continue
             if k == target:
-                return pno, lno, text
+                return pno, lno, clean_line(text)
             if len(k) >= 0.4 * len(target) and target.startswith(k) and lno + 1 < len(page):
-                joined = text
+                joined = clean_line(text)
                 for extra in page[lno + 1 : lno + 3]:
                     joined = f"{joined} {clean_line(extra.text)}"
                     if key(joined) == target:
@@ -208,11 +234,12 @@ def from_outline(toc: list[TocEntry], lines: list[list[LineInfo]]) -> list[Headi
     body = body_size(lines)
     result: list[Heading] = []
     min_level = min(e.level for e in toc)
+    keys = _Keys(lines)
     for entry in toc:
         level = entry.level - min_level + 1
         if level > 2 or not entry.title.strip():
             continue
-        found = _locate(entry, lines)
+        found = _locate(entry, lines, keys)
         if found:
             pno, lno, printed = found
             numbered = NUMBERED_RE.match(printed)

@@ -33,11 +33,14 @@ _TRANSLATE: dict[int, str | None] = {
     **{ord(k): v for k, v in _LIGATURES.items()},
 }
 
+_SPECIAL_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TRANSLATE)) + "]")
 _COMPOUND_RE = re.compile(r"\w+(?:-\w+)+")
-_SOFT_RE = re.compile(r"(\w*)" + SOFT + r"[ \t]*\n?[ \t]*(\w*)")
+_WORD_END_RE = re.compile(r"(\w*)\Z")
+_WORD_START_RE = re.compile(r"[ \t]*\n?[ \t]*(\w*)")
 _PYPDF_HYPHEN_RE = re.compile(r"([A-Za-z]+)-[ \t]*\n[ \t]*(\w+)")
 _FFFD_RE = re.compile("\ufffd+")
 _MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac|\u00ef\u00ac")
+_FULLWIDTH_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _TRAILING_WS_RE = re.compile(r"[ \t]+\n")
 _MULTISPACE_RE = re.compile(r"[ \t]{2,}")
 
@@ -46,9 +49,12 @@ def compound_words(text: str) -> set[str]:
     """Hyphenated pairs that occur in the text (lower-cased), used as evidence for compounds:
     'state-of-the-art' gives 'state-of', 'of-the' and 'the-art'."""
     out: set[str] = set()
-    for word in _COMPOUND_RE.findall(text.replace(SOFT, "")):
-        parts = word.lower().split("-")
-        out.update(f"{a}-{b}" for a, b in zip(parts, parts[1:], strict=False))
+    for token in text.split():
+        if "-" not in token or SOFT in token:
+            continue
+        for word in _COMPOUND_RE.findall(token):
+            parts = word.lower().split("-")
+            out.update(f"{a}-{b}" for a, b in zip(parts, parts[1:], strict=False))
     return out
 
 
@@ -67,7 +73,16 @@ def _join(left: str, right: str, compounds: set[str]) -> str:
 def dehyphenate(text: str, compounds: set[str]) -> str:
     """Join words broken at line ends (soft-hyphen marks and pypdf `-\\n`)."""
     if SOFT in text:
-        text = _SOFT_RE.sub(lambda m: _join(m.group(1), m.group(2), compounds), text)
+        parts = text.split(SOFT)
+        out = [parts[0]]
+        for part in parts[1:]:
+            left = _WORD_END_RE.search(out[-1][-64:])
+            right = _WORD_START_RE.match(part)
+            lword = left.group(1) if left else ""
+            rword = right.group(1) if right else ""
+            out[-1] = out[-1][: len(out[-1]) - len(lword)] if lword else out[-1]
+            out.append(_join(lword, rword, compounds) + part[right.end() if right else 0 :])
+        text = "".join(out)
     if "-\n" in text or "- \n" in text:
         text = _PYPDF_HYPHEN_RE.sub(lambda m: _join(m.group(1), m.group(2), compounds), text)
     return text
@@ -75,20 +90,17 @@ def dehyphenate(text: str, compounds: set[str]) -> str:
 
 def normalize_chars(text: str) -> str:
     """Safe compatibility normalization, control characters and U+FFFD runs."""
-    text = text.translate(_TRANSLATE)
+    if _SPECIAL_RE.search(text):
+        text = _SPECIAL_RE.sub(lambda m: _TRANSLATE[ord(m.group())] or "", text)
     if "\ufffd" in text:
         text = _FFFD_RE.sub("\ufffd", text)
     if _MOJIBAKE_RE.search(text):
         import ftfy
 
         text = ftfy.fix_text(text, normalization=None, uncurl_quotes=False)
-    if any("\uff01" <= c <= "\uff5e" for c in text):
+    if _FULLWIDTH_RE.search(text):
         # full-width ASCII letters and digits only; CJK punctuation stays as printed
-        text = re.sub(
-            "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]",
-            lambda m: unicodedata.normalize("NFKC", m.group()),
-            text,
-        )
+        text = _FULLWIDTH_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return text
 
 
