@@ -72,7 +72,7 @@ def search(
         cite = f"arXiv:{hit.arxiv_id}" if hit.arxiv_id else hit.paper_key
         snippet = " ".join(hit.text.split())[:240]
         out.print(
-            f"[bold]{n}.[/] [{escape(cite)} p.{hit.page}] [dim]{hit.kind} {hit.score:.4f}[/] "
+            f"[bold]{n}.[/] {escape(f'[{cite} p.{hit.page}]')} [dim]{hit.kind} {hit.score:.4f}[/] "
             f"{escape(hit.title)}\n   {escape(snippet)}",
             highlight=False,
         )
