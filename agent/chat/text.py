@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*|\d+(?:\.\d+)?%?|[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|\d+(?:\.\d+)?%?|[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z0-9(\[“\"\u4e00-\u9fff])")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|et al|Fig|Figs|Eq|Sec|Tab|vs|cf|resp|approx|p|pp)\.$")
 
@@ -29,7 +29,7 @@ def collapse(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (CJK characters one by one)."""
-    return [w.lower().strip("-") for w in _WORD.findall(unicodedata.normalize("NFKC", text))]
+    return [w.lower() for w in _WORD.findall(unicodedata.normalize("NFKC", text))]
 
 
 def stem(word: str) -> str:
