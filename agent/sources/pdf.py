@@ -61,7 +61,7 @@ def build(
     body = sections.body_size(doc.lines)
     first = doc.lines[0] if doc.lines else []
     arxiv_id, version = pdfmeta.find_arxiv_id(doc, path)
-    title, title_idx = pdfmeta.find_title(first, doc.info)
+    title, title_idx = pdfmeta.find_title(first, doc.info, pages[0])
     abstract_at = pdfmeta.abstract_line(first)
     authors, affiliations = people.find_people(first, title_idx, abstract_at, doc.info, body)
     abstract = pdfmeta.find_abstract(doc, title_idx, compounds, body)

@@ -41,10 +41,9 @@ class Metadata:
 
 def find_arxiv_id(doc: RawDocument, path: Path) -> tuple[str | None, str | None]:
     """(id, version) from the margin stamp, the /arXivID info entry, or the file name."""
-    for page in doc.pages[:2]:
-        m = STAMP_RE.search(page)
-        if m:
-            return m.group("id"), m.group("v")
+    m = STAMP_RE.search(doc.pages[0]) if doc.pages else None
+    if m:
+        return m.group("id"), m.group("v")
     value = doc.info.get("arXivID", "")
     m = ARXIV_ID_RE.search(value) or OLD_ARXIV_ID_RE.search(value)
     if m:
@@ -74,8 +73,11 @@ def abstract_line(lines: list[LineInfo]) -> int | None:
     return None
 
 
-def find_title(lines: list[LineInfo], info: dict[str, str]) -> tuple[str, list[int]]:
-    """Title and the indexes of its lines on page 1 (empty when taken from the info)."""
+def find_title(
+    lines: list[LineInfo], info: dict[str, str], page_text: str = ""
+) -> tuple[str, list[int]]:
+    """Title and the indexes of its lines on page 1: the largest type above the abstract;
+    the document info title when page 1 prints it and the largest type is something else."""
     stop = abstract_line(lines)
     limit_top = lines[stop].top if stop is not None and lines[stop].top else 0.5
     cands = [
@@ -107,6 +109,8 @@ def find_title(lines: list[LineInfo], info: dict[str, str]) -> tuple[str, list[i
         meta = info.get("Title", "").strip()
         if meta and _norm(meta) == _norm(title):
             return meta, group
+        if _plausible_title(meta) and len(_norm(meta)) > 12 and _norm(meta) in _norm(page_text):
+            return meta, group  # the document info names a title printed on page 1
         return _uncaps(title), group
     meta = info.get("Title", "").strip()
     return (meta, []) if _plausible_title(meta) else ("", [])

@@ -208,6 +208,8 @@ def _footnote_affiliations(lines: list[LineInfo], body: float) -> list[str]:
 def _prefer_info(authors: list[str], info: dict[str, str], lines: list[LineInfo]) -> list[str]:
     """Names from the /Author entry when it lists at least as many people."""
     meta = [a.strip() for a in re.split(r";|,|\band\b", info.get("Author", "")) if a.strip()]
+    if not all(len(m.split()) <= 5 and all(_NAME_WORD.match(w) for w in m.split()) for m in meta):
+        return authors  # not a list of person names (a tool name, an e-mail, "et al.")
     if len(meta) >= 2 and len(meta) >= len(authors):
         return [_printed_form(a, lines) for a in meta]
     if meta and not authors and len(meta[0].split()) >= 2:

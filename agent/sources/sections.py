@@ -19,7 +19,8 @@ from agent.sources.pdftext import LineInfo, TocEntry
 from agent.sources.textclean import SOFT, clean_line
 
 NUMBERED_RE = re.compile(
-    r"^(?P<num>(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3})(?P<dot>\.?)\s+(?P<title>[A-Z\u4e00-\u9fff][^\n]{0,110})$"
+    r"^(?P<num>(?:\d{1,2}|[A-Z]|[IVX]{1,5})(?:\.\d{1,2}){0,3})(?P<dot>\.?)\s+"
+    r"(?P<title>[A-Z\u4e00-\u9fff][^\n]{0,110})$"
 )
 KNOWN_UNNUMBERED = {
     "abstract", "acknowledgment", "acknowledgments", "acknowledgement", "acknowledgements",
@@ -35,8 +36,12 @@ STRONG_UNNUMBERED = {
     "acknowledgment", "acknowledgments", "acknowledgement", "acknowledgements",
     "references", "bibliography", "appendix", "appendices",
 }  # fmt: skip
+APPENDIX_RE = re.compile(
+    r"^(?:appendix|supplementary material)\s+(?:[A-Z]|\d{1,2})\b[.:]?(?:\s+\S.{0,100})?$", re.I
+)
 _MAYBE_HEADING_RE = re.compile(
-    r"^\s*(?:(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}\.?\s+\S|[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,4}:?\s*$)"
+    r"^\s*(?:(?:\d{1,2}|[A-Z]|[IVX]{1,5})(?:\.\d{1,2}){0,3}\.?\s+\S"
+    r"|[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,4}:?\s*$|(?i:appendix|supplementary material)\s+\w)"
 )
 _KEY_RE = re.compile(r"[\W_]+", re.UNICODE)
 _NUM_PREFIX_RE = re.compile(r"^\s*(?:(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}\.?|[IVX]{1,4}\.)\s+")
@@ -69,9 +74,26 @@ def _depth(num: str) -> int:
     return num.count(".") + 1
 
 
-def _ordinal(num: str) -> tuple[str, int]:
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(text: str) -> int:
+    total = 0
+    for i, c in enumerate(text):
+        value = _ROMAN[c]
+        total += -value if i + 1 < len(text) and _ROMAN[text[i + 1]] > value else value
+    return total
+
+
+def _ordinals(num: str) -> list[tuple[str, int]]:
+    """What the first number of a heading can mean: arabic, roman (IEEE) or a letter."""
     first = num.split(".")[0]
-    return ("n", int(first)) if first.isdigit() else ("a", ord(first) - ord("A") + 1)
+    if first.isdigit():
+        return [("n", int(first))]
+    out = [("r", _roman(first))] if set(first) <= set(_ROMAN) else []
+    if len(first) == 1:
+        out.append(("a", ord(first) - ord("A") + 1))
+    return out
 
 
 def body_size(lines: list[list[LineInfo]]) -> float:
@@ -115,7 +137,11 @@ def candidates(lines: list[list[LineInfo]], body: float) -> list[tuple[Heading, 
                 continue
             text = clean_line(raw)
             low = text.lower().rstrip(":")
-            if low in KNOWN_UNNUMBERED or re.sub(r"^[ivx]+\.?\s+", "", low) in KNOWN_UNNUMBERED:
+            if (
+                low in KNOWN_UNNUMBERED
+                or re.sub(r"^[ivx]+\.?\s+", "", low) in KNOWN_UNNUMBERED
+                or APPENDIX_RE.match(text)
+            ):
                 out.append((Heading(text.rstrip(":"), 0, pno, lno), line))
                 continue
             m = NUMBERED_RE.match(text)
@@ -157,10 +183,15 @@ def from_text(lines: list[list[LineInfo]]) -> list[Heading]:
     """Headings detected from text and fonts (no outline)."""
     body = body_size(lines)
     cands = candidates(lines, body)
-    top_sizes = [ln.size for h, ln in cands if h.level == 1 and ln.size]
+    numbered = [
+        ln.size
+        for h, ln in cands
+        if h.level == 1 and ln.size and (h.title[:1].isdigit() or h.title.startswith(("II", "IV")))
+    ]
+    top_sizes = numbered or [ln.size for h, ln in cands if h.level == 1 and ln.size]
     top = Counter(top_sizes).most_common(1)[0][0] if top_sizes else 0.0
     result: list[Heading] = []
-    last = {"n": 0, "a": 0}
+    last = {"n": 0, "a": 0, "r": 0}
     for heading, line in cands:
         if heading.level == 0:  # unnumbered known heading
             strong = heading.title.lower() in STRONG_UNNUMBERED
@@ -172,11 +203,15 @@ def from_text(lines: list[list[LineInfo]]) -> list[Heading]:
         if heading.level == 1:
             if top and abs(line.size - top) > 0.6:
                 continue
-            kind, n = _ordinal(NUMBERED_RE.match(heading.title).group("num"))  # type: ignore[union-attr]
-            if not (last[kind] < n <= last[kind] + 2) or (
-                kind == "a" and last[kind] == 0 and n != 1
-            ):
+            num = NUMBERED_RE.match(heading.title).group("num")  # type: ignore[union-attr]
+            fits = [
+                (kind, n)
+                for kind, n in _ordinals(num)
+                if last[kind] < n <= last[kind] + 2 and (kind == "n" or last[kind] or n == 1)
+            ]
+            if not fits:
                 continue
+            kind, n = fits[0]
             last[kind] = n
         elif top and line.size > top + 0.3:
             continue
