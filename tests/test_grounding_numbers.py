@@ -123,7 +123,7 @@ def test_claims_next_to_names_are_kept() -> None:
 def test_ranges_share_the_unit() -> None:
     nums = extract_numbers("加速 2-4×，能耗节省 39% 至 78%")
     assert [(n.raw, n.kind) for n in nums] == [
-        ("2", "times"),
+        ("2×", "times"),  # the range's unit, so the written form re-parses alike
         ("4×", "times"),
         ("39%", "percent"),
         ("78%", "percent"),
@@ -169,3 +169,9 @@ def test_number_words_ground_counts_not_percentages() -> None:
     assert same_number("2", "two") and same_number("50%", "half")
     assert not same_number("2%", "two")
     assert [n.raw for n in extract_numbers("from 2%-10× speedup")] == ["2%", "10×"]  # not -10×
+
+
+def test_units_must_agree_when_both_are_written() -> None:
+    assert not same_number("30 ms", "30 s")
+    assert same_number("40GB", "40 GB") and same_number("100 ms", "100ms")
+    assert same_number("0.02%", "between 0.02-0.3%")

@@ -59,6 +59,7 @@ _NUMBER = re.compile(
       | \s*(?P<pp>个百分点|百分点|pp\b|p\.p\.|\s?percentage\s+points?\b|\s?points?\b|\s?pts?\b)
       | \s*(?P<times>×|倍|(?:x|X)(?![A-Za-z0-9])|\s?times\b|-?fold\b)
       | (?P<unit>[A-Za-z]{1,6})(?![A-Za-z0-9])
+      | \s(?P<unit2>ms|μs|us|ns|s|sec|min|h|hrs?|[KMGT]i?B|W|kW|[GM]Hz|T?FLOPs?|mIoU)(?![\w])
     )?
     """,
     re.VERBOSE,
@@ -254,8 +255,8 @@ def _num_from_match(text: str, m: re.Match[str]) -> Num | None:
         kind = "pp"
     elif m.group("times"):
         kind = "times"
-    elif m.group("unit"):
-        unit = m.group("unit")
+    elif m.group("unit") or m.group("unit2"):
+        unit = m.group("unit") or m.group("unit2")
         if unit in ("D", "d"):  # 2D, 3D: dimensionality, not a claim
             return None
     sign = -1.0 if m.group("sign") else 1.0
@@ -297,7 +298,8 @@ def _with_range_units(text: str, nums: list[Num]) -> list[Num]:
             and (b.kind != "plain" or b.scale != 1)
         ):
             shown = a.shown * b.scale
-            out[i] = Num(a.raw, shown, b.kind, a.decimals, b.scale, b.unit, a.start, a.end)
+            suffix = re.sub(r"^[-−–]?[\d.,]+\s*", "", b.raw)  # '%' of '0.3%', '×' of '4×'
+            out[i] = Num(a.raw + suffix, shown, b.kind, a.decimals, b.scale, b.unit, a.start, a.end)
     return out
 
 
@@ -355,24 +357,34 @@ def _close(claim: float, evidence: float, tol: float, evidence_tol: float) -> bo
     return diff <= tol + eps and evidence_tol <= tol + eps
 
 
+def _percent_like(n: Num) -> bool:
+    """Whether a bare number may be a percentage printed without '%' (tables drop it): not a
+    small integer (PLaMo 2) and not a fraction such as an F1 of 0.8707."""
+    if n.unit == "word" or n.unit:
+        return False
+    if n.decimals == 0:
+        return abs(n.shown) >= 10
+    return not (abs(n.shown) < 1 and n.decimals >= 2)
+
+
 def _matches(c: Num, e: Num) -> bool:
+    if c.unit and e.unit and "word" not in (c.unit, e.unit) and c.unit.lower() != e.unit.lower():
+        return False  # 40GB is not 40ms
     if c.kind == "pp":
         return e.kind in ("pp", "plain") and _close(c.shown, e.shown, c.tolerance, e.tolerance)
     if c.kind == "percent":
         if e.kind == "percent":
             return _close(c.shown, e.shown, c.tolerance, e.tolerance)
         if e.kind == "plain" and e.unit != "word":  # "two" never grounds "2%"
-            return _close(c.shown, e.shown, c.tolerance, e.tolerance) or _close(
-                c.shown, e.shown * 100, c.tolerance, e.tolerance * 100
-            )
+            same = _percent_like(e) and _close(c.shown, e.shown, c.tolerance, e.tolerance)
+            return same or _close(c.shown, e.shown * 100, c.tolerance, e.tolerance * 100)
         return False
     if c.kind == "times":
         return e.kind in ("times", "plain") and _close(c.shown, e.shown, c.tolerance, e.tolerance)
     # plain claim
     if e.kind == "percent":
-        return _close(c.shown, e.shown, c.tolerance, e.tolerance) or _close(
-            c.shown * 100, e.shown, c.tolerance * 100, e.tolerance
-        )
+        same = _percent_like(c) and _close(c.shown, e.shown, c.tolerance, e.tolerance)
+        return same or _close(c.shown * 100, e.shown, c.tolerance * 100, e.tolerance)
     return _close(c.shown, e.shown, c.tolerance, e.tolerance)
 
 
