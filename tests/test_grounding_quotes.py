@@ -98,3 +98,12 @@ def test_fuzzy_match_never_forgives_a_changed_number() -> None:
     assert find_quote(exact.replace("61.4", "64.1"), pages, 1) is None
     assert find_quote(exact.replace("61.4", "61.9"), pages, 1) is None
     assert quote_page(exact.replace("61.4", "61.4"), pages) == 1
+
+
+def test_elided_quote_needs_every_piece_on_the_page() -> None:
+    quote = "Our method is efficient ... It reaches 61.4× speedup over vanilla decoding"
+    assert find_quote(quote, PAGES, 2) == 2
+    assert find_quote("Our method is efficient … keeping accuracy", PAGES, 2) == 2
+    assert find_quote("Our method is efficient ... ignore attention sinks", PAGES, 2) is None
+    assert quote_page("Our method is efficient [...] ignore attention sinks", PAGES) is None
+    assert find_quote("...", PAGES, 2) is None

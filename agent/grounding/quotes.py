@@ -101,21 +101,33 @@ def _on_page(q: str, pages: list[str], index: int, fuzzy: bool) -> float:
     return _best_window_score(q, text)
 
 
+def _parts(quote: str) -> list[str]:
+    """Keys of the pieces of a quote elided with '...', '…' or '[...]' (one piece if none)."""
+    pieces = re.split(r"\[?(?:\.\s?){3}\]?|…", quote)
+    keys = [quote_key(p) for p in pieces]
+    return [k for k in keys if len(k) >= 4]
+
+
+def _score(parts: list[str], pages: list[str], index: int, fuzzy: bool) -> float:
+    """The weakest piece's score on 0-based page `index`: every piece must be there."""
+    return min(_on_page(q, pages, index, fuzzy) for q in parts)
+
+
 def find_quote(quote: str, pages: list[str], page: int, slack: int = 1) -> int | None:
     """The 1-based page within `page`±`slack` where `quote` occurs, else None.
 
     The cited page wins ties; exact (normalised) matches are tried on all candidate pages
-    before the fuzzy fallback.
+    before the fuzzy fallback. An elided quote ("A ... B") needs every piece on that page.
     """
-    q = quote_key(quote)
-    if not q or not pages:
+    parts = _parts(quote)
+    if not parts or not pages:
         return None
     candidates = [page] + [p for d in range(1, slack + 1) for p in (page - d, page + d)]
     candidates = [p for p in candidates if 1 <= p <= len(pages)]
     for fuzzy in (False, True):
         best, best_page = 0.0, None
         for p in candidates:
-            score = _on_page(q, pages, p - 1, fuzzy)
+            score = _score(parts, pages, p - 1, fuzzy)
             if score >= 1.0:
                 return p
             if score > best:
@@ -127,15 +139,15 @@ def find_quote(quote: str, pages: list[str], page: int, slack: int = 1) -> int |
 
 def quote_page(quote: str, pages: list[str]) -> int | None:
     """The 1-based page of the paper where `quote` occurs (exact first, then fuzzy), else None."""
-    q = quote_key(quote)
-    if not q or not pages:
+    parts = _parts(quote)
+    if not parts or not pages:
         return None
     for index in range(len(pages)):
-        if _on_page(q, pages, index, fuzzy=False) >= 1.0:
+        if _score(parts, pages, index, fuzzy=False) >= 1.0:
             return index + 1
     best, best_page = 0.0, None
     for index in range(len(pages)):
-        score = _on_page(q, pages, index, fuzzy=True)
+        score = _score(parts, pages, index, fuzzy=True)
         if score > best:
             best, best_page = score, index + 1
     return best_page if best >= THRESHOLD else None
