@@ -159,7 +159,7 @@ def _pdfium_lines(  # type: ignore[no-untyped-def]
         if stripped and not measure and wants_font is not None:
             measure = wants_font(stripped.rstrip())
         if stripped and measure:
-            tindex = pos + len(line) - len(stripped)
+            tindex = pos + len(line) - len(stripped)  # leading spaces are in the BMP
             cindex = raw.FPDFText_GetCharIndexFromTextIndex(textpage, tindex)
             if cindex >= 0:
                 size = float(raw.FPDFText_GetFontSize(textpage, cindex))
@@ -173,9 +173,9 @@ def _pdfium_lines(  # type: ignore[no-untyped-def]
                     name = name_buf.raw[: max(n - 1, 0)].lower()
                     info.bold = b"bold" in name or b"cmbx" in name or b"black" in name
                 if full:  # word-initial characters: small-caps titles show their capitals
-                    base = pos + len(line) - len(stripped)
                     for m in _WORD_START.finditer(stripped, 1):
-                        i = raw.FPDFText_GetCharIndexFromTextIndex(textpage, base + m.start())
+                        at = tindex + _u16len(stripped[: m.start()])
+                        i = raw.FPDFText_GetCharIndexFromTextIndex(textpage, at)
                         if i >= 0:
                             size = max(size, float(raw.FPDFText_GetFontSize(textpage, i)))
                     if height and raw.FPDFText_GetCharBox(
@@ -184,8 +184,15 @@ def _pdfium_lines(  # type: ignore[no-untyped-def]
                         info.top = round(1.0 - top.value / height, 3)
                 info.size = round(size * scale, 1)
         out.append(info)
-        pos += len(line) + 2
+        pos += _u16len(line) + 2
     return out
+
+
+def _u16len(text: str) -> int:
+    """Length in UTF-16 code units: PDFium's text indexes count surrogate pairs as two."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
 
 
 def _extract_pdfium(path: Path, wants_font: FontFilter | None) -> RawDocument:

@@ -55,19 +55,44 @@ def _fix_case(name: str) -> str:
     return " ".join(w.capitalize() if (w.isupper() and len(w) > 2) else w for w in name.split())
 
 
+def _split_run(words: list[str]) -> list[list[str]]:
+    """Names printed without separators ('Xinyin Ma Runpeng Yu'): a first name, any
+    initials or particles, then a last name."""
+    groups: list[list[str]] = []
+    current: list[str] = []
+    for word in words:
+        current.append(word)
+        initial = re.fullmatch(r"[A-Z]\.(?:-?[A-Z]\.)*", word) or word[0].islower()
+        if len(current) >= 2 and not initial:
+            groups.append(current)
+            current = []
+    if current:
+        if groups:
+            groups[-1].extend(current)
+        else:
+            groups.append(current)
+    return groups
+
+
 def names_in(text: str, single_ok: bool = False) -> list[str]:
     """Person names on an author line."""
     names = []
-    for part in _SPLIT_NAMES.split(_strip_markers(text)):
-        part = part.strip(" ,.()").strip()
+    parts = [p.strip(" ,.()").strip() for p in _SPLIT_NAMES.split(_strip_markers(text))]
+    parts = [p for p in parts if p]
+    for part in parts:
         words = part.split()
-        if not words or len(words) > 5:
-            continue
         if len(words) == 1 and not (single_ok and re.match(r"^[A-Z][\w\-]+$", part)):
             continue
         if not all(_NAME_WORD.match(w) for w in words) or not words[-1][0].isupper():
             continue
-        names.append(_fix_case(part))
+        runs = [words]
+        if len(words) >= 6 or (len(words) >= 4 and len(parts) > 1):
+            runs = _split_run(words)
+        names.extend(
+            _fix_case(" ".join(run))
+            for run in runs
+            if 2 <= len(run) <= 5 or len(runs) == 1 and len(run) == 1
+        )
     return names
 
 

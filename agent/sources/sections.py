@@ -219,7 +219,21 @@ def from_text(lines: list[list[LineInfo]]) -> list[Heading]:
     for heading in result:
         if heading.level == 1:
             _merge_wrapped(heading, lines, body)
-    return result
+    return _drop_repeats(result)
+
+
+def _drop_repeats(headings: list[Heading]) -> list[Heading]:
+    """An unnumbered top-level heading seen again (a book's running header) is dropped."""
+    seen: set[str] = set()
+    out = []
+    for h in headings:
+        k = key(h.title)
+        if h.level == 1 and not NUMBERED_RE.match(h.title):
+            if k in seen:
+                continue
+            seen.add(k)
+        out.append(h)
+    return out
 
 
 class _Keys:
