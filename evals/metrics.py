@@ -104,7 +104,11 @@ def citation_validity(
     versioned keys of the papers the brief was made from) and name the paper of the claims the
     sentence rests on (`claims_by_line`: line -> arXiv ids of its claims)."""
     known_ids = {base_id(k) for k in known} if known is not None else None
-    known_keys = {k for k in known or () if parse_id(k) and parse_id(k).version}  # type: ignore[union-attr]
+    versions: dict[str, set[str]] = {}  # id -> the versions named in `known`
+    for k in known or ():
+        p = parse_id(k)
+        if p is not None and p.version:
+            versions.setdefault(p.id, set()).add(p.version)
     total = ok = 0
     flags: list[Flag] = []
     for number, line in enumerate(_lines(text), start=1):
@@ -124,12 +128,15 @@ def citation_validity(
                 flags.append(Flag("citation", number, excerpt(line, cite.raw),
                                   f"arXiv:{cite.arxiv_id} is not a valid arXiv identifier"))  # fmt: skip
                 continue
-            if known_ids is not None and (
-                parsed.id not in known_ids
-                or (parsed.version and known_keys and parsed.key not in known_keys)
-            ):
+            if known_ids is not None and parsed.id not in known_ids:
                 flags.append(Flag("citation", number, excerpt(line, cite.raw),
                                   f"arXiv:{cite.arxiv_id} is not among the papers this brief was made from"))  # fmt: skip
+                continue
+            read = versions.get(parsed.id)
+            if parsed.version and read and parsed.version not in read:
+                flags.append(Flag("citation", number, excerpt(line, cite.raw),
+                                  f"arXiv:{cite.arxiv_id} is not the version the brief was made from "
+                                  f"({', '.join(sorted(read))})"))  # fmt: skip
                 continue
             claim_ids = {base_id(i) for i in (claims_by_line or {}).get(number, []) if i}
             if claim_ids and parsed.id not in claim_ids:

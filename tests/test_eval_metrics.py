@@ -341,3 +341,11 @@ def test_paper_count() -> None:
         (2, "says 3 papers but the document describes 2")
     ]
     assert metrics.paper_count("本期解读 **2 篇** 论文，无论文块。").value is None
+
+
+def test_citation_versions() -> None:
+    text = "见 [arXiv:2508.14148v1] 与 [arXiv:2505.15781v3]。"
+    result = metrics.citation_validity(text, known=["2508.14148v2", "2505.15781"])
+    assert [f.reason for f in result.flags] == [
+        "arXiv:2508.14148v1 is not the version the brief was made from (v2)"
+    ]
