@@ -77,7 +77,9 @@ _TWICE = re.compile(r"\b(?P<twice>twice|thrice)\b", re.IGNORECASE)
 
 # Spans whose digits are not claims.
 _SKIP_PATTERNS = [
-    re.compile(r"https?://\S+|\]\([^)\s]*\)?|www\.\S+|\b\w+(?:\.\w+)+/\S*"),  # links
+    re.compile(
+        r"https?://\S+|\]\([^)\s]*\)?|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/\S*"
+    ),  # links
     re.compile(
         r"(?i)\barxiv\s*:\s*\S+|\b\d{4}\.\d{4,5}(?:v\d+)?\b|\b[a-z\-]+(?:\.[A-Z]{2})?/\d{7}\b"
     ),
