@@ -176,7 +176,11 @@ def _superscript(text: str) -> int:
 
 
 def _decimals(num: str) -> int:
-    return len(num.split(".", 1)[1]) if "." in num else 0
+    """Digits shown after the decimal point ('.' or Chinese '点')."""
+    for point in (".", "点"):
+        if point in num:
+            return len(num.split(point, 1)[1])
+    return 0
 
 
 def _skip_spans(text: str) -> list[tuple[int, int]]:
