@@ -21,21 +21,27 @@ from typing import Any
 FAKE_CITATION = "[arXiv:9999.99999 p.1]"
 
 
-def ingest(home: Path, pdfs: Iterable[Path], embeddings: str = "hash") -> None:
-    """Read PDFs with the real reader and store them with the real store under `home`."""
+def ingest(home: Path, pdfs: Iterable[Path], embeddings: str = "hash") -> dict[str, str]:
+    """Read PDFs with the real reader and store them with the real store under `home`.
+
+    Returns the id each paper is cited by (arXiv id, else its key) -> its PDF file name.
+    """
+    from agent.settings import load_settings
+    from agent.sources.pdf import read_pdf
     from store.chroma import open_store
     from store.ingest import store_parsed
 
-    from agent.settings import load_settings
-    from agent.sources.pdf import read_pdf
-
     settings = load_settings(home=home, embeddings=embeddings)
     store = open_store(settings)
+    cited_as = {}
     for pdf in pdfs:
-        store_parsed(store, read_pdf(pdf), source="demo", topics=["efficient-ai"])
+        parsed = read_pdf(pdf)
+        store_parsed(store, parsed, source="demo", topics=["efficient-ai"])
+        cited_as[parsed.paper.arxiv_id or parsed.paper.key] = pdf.name
     close = getattr(store, "close", None)
     if callable(close):
         close()
+    return cited_as
 
 
 def copy_home(template: Path, home: Path) -> None:

@@ -1,9 +1,11 @@
 """Retrieval for answers: the store's hybrid search, re-ranked and gated by relevance.
 
-A passage counts as relevant when it contains at least MIN_RELEVANCE of the question's
-content terms (stemmed, stopwords dropped). When no passage passes, the answer is the
-not-found sentinel instead of a guess. The gate is lexical on purpose: it behaves the same
-whatever embedding the store uses, and it can be explained in one sentence.
+A passage counts as relevant when at least MIN_RELEVANCE of the question's content terms
+(stemmed, stopwords dropped), and at least MIN_MATCHED of them, occur together: in the
+paper's title or section, a claim's statement, or a window of WINDOW consecutive sentences.
+When no passage passes, the answer is the not-found sentinel instead of a guess. The gate
+is lexical on purpose: it behaves the same whatever embedding the store uses, and it can be
+explained in one sentence.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from agent.chat.evidence import Evidence, Filters, StoreView
-from agent.chat.text import content_terms
+from agent.chat.text import content_terms, split_sentences
 
 MIN_RELEVANCE = 0.5
+WINDOW = 3  # consecutive sentences in which the question's terms must occur together
 MIN_MATCHED = 2  # terms a passage must share with the question (fewer if it has fewer)
 CANDIDATES_PER_RESULT = 4
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -32,6 +35,19 @@ def looks_like_references(text: str) -> bool:
     """A bibliography passage: about one year per 12 words or more."""
     n_words = max(1, len(text.split()))
     return len(_YEAR.findall(text)) * 12 >= n_words and n_words >= 30
+
+
+def matched_terms(terms: set[str], ev: Evidence) -> set[str]:
+    """The question's terms found together in the passage: in its title, section or claim
+    statement, plus those in the best window of WINDOW consecutive sentences."""
+    context = terms & content_terms(f"{ev.title} {ev.section} {ev.about}")
+    sentences = [content_terms(s) for s in split_sentences(ev.text)] or [set()]
+    best: set[str] = set()
+    for i in range(max(1, len(sentences) - WINDOW + 1)):
+        window = terms & set().union(*sentences[i : i + WINDOW])
+        if len(window) > len(best):
+            best = window
+    return context | best
 
 
 def search_query(question: str, history: Sequence[Any] | None) -> str:
@@ -65,7 +81,7 @@ def retrieve(
         ):
             continue
         if terms:
-            found = terms & content_terms(f"{ev.title} {ev.section} {ev.about} {ev.text}")
+            found = matched_terms(terms, ev)
             ev.relevance = len(found) / len(terms)
             if ev.relevance < min_relevance or len(found) < min(MIN_MATCHED, len(terms)):
                 continue

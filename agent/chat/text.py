@@ -10,6 +10,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z0-9(\[“\"\u4e00-\u9f
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|et al|Fig|Figs|Eq|Sec|Tab|vs|cf|resp|approx|p|pp)\.$")
 
 _STOPWORD_TEXT = """
+good best common new way ways thing things lot many much well like get know
 a an the and or of to in on for with by from at as is are was were be been being this
 that these those it its into than then there their they them we our us you your i he she
 his her what which who whom whose when where why how do does did done can could should
