@@ -9,8 +9,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from agent.sources import people, sections
 from agent.sources.chunking import chunk_spans
 from agent.sources.pdf import read_pdf
+from agent.sources.pdftext import LineInfo, TocEntry
 from agent.sources.textclean import SOFT, clean_page, compound_words, join_lines, normalize_chars
 from store.schemas import PAGE_SEPARATOR, ParsedPaper
 
@@ -214,3 +216,81 @@ def test_chunk_spans_respect_limits() -> None:
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     for (a1, b1), (a2, _b2) in zip(spans, spans[1:], strict=False):
         assert b1 - a1 <= 400 and a2 < b1 and text[a2 - 1] == " "
+
+
+# --- headings and people from lines ----------------------------------------------------------
+
+
+def _page(*rows: tuple[str, float, bool]) -> list[LineInfo]:
+    body = [LineInfo("body text " * 8, 10.0, False) for _ in range(30)]
+    return [LineInfo(text, size, bold) for text, size, bold in rows] + body
+
+
+def test_headings_from_fonts_roman_numbers_and_appendix() -> None:
+    pages = [
+        _page(("I. INTRODUCTION", 12.0, True), ("A. Background", 10.0, True)),
+        _page(
+            ("II. RELATED WORK", 12.0, True),
+            ("B. Notation", 10.0, True),
+            ("A short line", 10.0, False),
+        ),
+        _page(("III. METHOD", 12.0, True), ("REFERENCES", 12.0, True)),
+        _page(("Appendix A Proofs of the main theorem", 12.0, True)),
+    ]
+    found = [(h.title, h.level) for h in sections.from_text(pages)]
+    top = [t for t, level in found if level == 1]
+    assert top == [
+        "I. INTRODUCTION",
+        "II. RELATED WORK",
+        "III. METHOD",
+        "REFERENCES",
+        "Appendix A Proofs of the main theorem",
+    ]
+    assert ("A. Background", 1) not in found  # subsection letters are not appendices
+
+
+def test_running_headers_are_not_headings() -> None:
+    pages = [_page(("1 Introduction", 14.0, True))] + [_page() for _ in range(6)]
+    pages += [_page(("Bibliography", 14.0, True)), _page(("BIBLIOGRAPHY", 12.0, True))]
+    top = [h.title for h in sections.from_text(pages) if h.level == 1]
+    assert top == ["1 Introduction", "Bibliography"]
+
+
+def test_outline_titles_get_their_printed_numbers() -> None:
+    pages = [
+        _page(("1 Introduction", 12.0, True)),
+        _page(("2 Method", 12.0, True), ("References", 12.0, True)),
+    ]
+    toc = [TocEntry("Introduction", 0, 0), TocEntry("Method", 0, 1)]
+    assert [h.title for h in sections.detect(toc, pages)] == [
+        "1 Introduction",
+        "2 Method",
+        "References",
+    ]
+
+
+def test_author_names() -> None:
+    assert people.names_in("Xinyin Ma Runpeng Yu Gongfan Fang Xinchao Wang∗") == [
+        "Xinyin Ma", "Runpeng Yu", "Gongfan Fang", "Xinchao Wang",
+    ]  # fmt: skip
+    assert people.names_in("Victor SANH, Lysandre DEBUT, and Joseph E. Gonzalez1,2") == [
+        "Victor Sanh", "Lysandre Debut", "Joseph E. Gonzalez",
+    ]  # fmt: skip
+    assert people.names_in("Tim Dettmersλ∗ Mike Lewis† Younes Belkada§∓") == [
+        "Tim Dettmers", "Mike Lewis", "Younes Belkada",
+    ]  # fmt: skip
+    assert people.names_in("Allen Institute for AI, Seattle") == []
+
+
+def test_affiliation_lines_split_at_markers() -> None:
+    assert people.split_affiliations(
+        "1UC Berkeley 2Stanford University 3 Independent Researcher 4UC San Diego"
+    ) == ["UC Berkeley", "Stanford University", "Independent Researcher", "UC San Diego"]
+    assert people.split_affiliations("♠Moonshot AI ♡Tsinghua University") == [
+        "Moonshot AI",
+        "Tsinghua University",
+    ]
+    assert people.split_affiliations("Linköping University, SE-581 83 Linköping, Sweden") == [
+        "Linköping University, SE-581 83 Linköping, Sweden"
+    ]
+    assert people.split_affiliations("IST Austria & NeuralMagic") == ["IST Austria", "NeuralMagic"]

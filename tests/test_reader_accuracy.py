@@ -59,3 +59,28 @@ def test_affiliations_reported(results) -> None:  # type: ignore[no-untyped-def]
     _, tot = results
     # no floor in the issue; guard against a collapse of the heuristics
     assert tot.affiliation_f1 >= 0.6
+
+
+def test_headings_from_text_alone(shared_dir: Path) -> None:
+    """The fallback for PDFs without bookmarks, run on every dev paper: fonts and text only."""
+    import json
+
+    from agent.sources import sections
+    from agent.sources.pdftext import extract
+    from evals.reader_gold import heading_key, match_headings
+
+    corpus = shared_dir / "corpus"
+    tp = npred = ngold = 0
+    for gold_path in sorted((corpus / "gold").glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        doc = extract(corpus / "pdf" / gold["file"], "pdfium", sections.might_be_heading)
+        found = [
+            h.title
+            for h in sections.from_text(doc.lines)
+            if h.level == 1 and heading_key(h.title) != "abstract"
+        ]
+        tp += match_headings(found, gold["section_headings"])
+        npred += len(found)
+        ngold += len(gold["section_headings"])
+    print(f"\nheadings without outline: P {tp / npred:.3f} R {tp / ngold:.3f}")
+    assert tp / ngold >= 0.85 and tp / npred >= 0.8

@@ -137,11 +137,7 @@ def candidates(lines: list[list[LineInfo]], body: float) -> list[tuple[Heading, 
                 continue
             text = clean_line(raw)
             low = text.lower().rstrip(":")
-            if (
-                low in KNOWN_UNNUMBERED
-                or re.sub(r"^[ivx]+\.?\s+", "", low) in KNOWN_UNNUMBERED
-                or APPENDIX_RE.match(text)
-            ):
+            if low in KNOWN_UNNUMBERED or APPENDIX_RE.match(text):
                 out.append((Heading(text.rstrip(":"), 0, pno, lno), line))
                 continue
             m = NUMBERED_RE.match(text)
