@@ -34,8 +34,11 @@ _SKIP_LINE = re.compile(
     re.I,
 )
 _NOT_AFFIL = re.compile(
-    r"equal contribution|correspond|work done|internship|project lead|contact", re.I
+    r"equal contribution|correspond|work done|internship|project lead|contact"
+    r"|\b(?:is|are|was|were|we|our|this|these)\b",
+    re.I,
 )
+_SECTION_START = re.compile(r"^\s*(?:1|I)\.?\s+[A-Z][\w ]{2,}$")
 
 
 def _is_marker(c: str) -> bool:
@@ -110,7 +113,7 @@ def split_affiliations(text: str) -> list[str]:
     out = []
     for part in text.split("\x00"):
         part = re.sub(r"\s\d{1,2}$", "", part.strip()).strip(" ,.;:")
-        if sum(c.isalpha() for c in part) < 2 or len(part.split()) > 25 or _NOT_AFFIL.search(part):
+        if sum(c.isalpha() for c in part) < 2 or len(part.split()) > 20 or _NOT_AFFIL.search(part):
             continue
         if not (part[0].isupper() or part[0] == "("):
             continue
@@ -148,6 +151,15 @@ def _join_affil(lines: list[str]) -> str:
 
 
 def _block(lines: list[LineInfo], title_idx: list[int], abstract: int | None) -> list[LineInfo]:
+    """Lines between the title and the abstract (or the first section)."""
+    block = _raw_block(lines, title_idx, abstract)
+    for i, line in enumerate(block):
+        if _SECTION_START.match(line.text):
+            return block[:i]
+    return block
+
+
+def _raw_block(lines: list[LineInfo], title_idx: list[int], abstract: int | None) -> list[LineInfo]:
     if not title_idx:
         return lines[: abstract if abstract is not None else 25]
     start = title_idx[-1] + 1

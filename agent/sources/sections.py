@@ -44,7 +44,10 @@ _MAYBE_HEADING_RE = re.compile(
     r"|[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,4}:?\s*$|(?i:appendix|supplementary material)\s+\w)"
 )
 _KEY_RE = re.compile(r"[\W_]+", re.UNICODE)
-_NUM_PREFIX_RE = re.compile(r"^\s*(?:(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}\.?|[IVX]{1,4}\.)\s+")
+_NUM_PREFIX_RE = re.compile(
+    r"^\s*(?:(?i:appendix|supplementary material)\s+)?"
+    r"(?:(?:\d{1,2}|[A-Z])(?:\.\d{1,2}){0,3}\.?|[IVX]{1,4}\.)[\s:]+"
+)
 
 
 @dataclass(slots=True)
