@@ -209,10 +209,14 @@ def load_dataset(path: Path) -> Dataset:
             doc = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise _bad(path, "", f"not valid YAML ({exc})") from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
+        if not isinstance(doc, dict):
             raise _bad(path, "", "expected a mapping with a `cases:` list")
-        meta = {k: v for k, v in doc.items() if k != "cases"}
-        cases = doc["cases"]
+        lists = [k for k, v in doc.items() if isinstance(v, list)]
+        key = "cases" if "cases" in lists else (lists[0] if len(lists) == 1 else None)
+        if key is None:  # one other list (e.g. the store's `questions:`) is the cases too
+            raise _bad(path, "", "expected a mapping with a `cases:` list")
+        meta = {k: v for k, v in doc.items() if k != key}
+        cases = doc[key]
     else:
         raise ConfigError(
             f"dataset {path} is neither .yaml nor .jsonl", "convert it to YAML or JSONL"

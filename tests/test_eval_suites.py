@@ -298,7 +298,7 @@ def test_chat_retrieval_on_the_corpus(shared_dir: Path, tmp_path: Path) -> None:
     )
     result = run_suite(get_suite("chat-retrieval"), _ctx(), questions)
     cases = {c.id: c for c in result.cases}
-    assert cases["nowhere"].metrics["paper_hit"] == 0.0 and not cases["nowhere"].passed
+    assert cases["nowhere"].metrics["recalled"] == 0.0 and not cases["nowhere"].passed
     assert cases["nowhere"].flags[0].kind == "not_retrieved"
     assert result.metrics["questions"] == 3
     assert 0.0 <= result.metrics["mrr"] <= result.metrics["recall@5"] <= 0.6667

@@ -1,11 +1,12 @@
 """chat-retrieval: the store's question set, scored with recall@k and MRR.
 
-Each question (evals/datasets/questions.yaml, the store's set) names the arXiv id and page
-that answer it. The corpus PDFs (../shared/corpus/pdf) are read with the reader and stored in
-a store of the eval's own (`<evals_dir>/_corpus_store`, reused across runs; the user's store
-is never touched); each question goes through the store's hybrid search, and the rank of the
-first hit from the right paper (and from the right page ±1) is scored. The rank metrics are
-evals/retrieval.py's when that module provides them. Skips without ../shared.
+Each question (evals/datasets/questions.yaml, the store's set) names the paper (arXiv id, or
+the gold file stem of a document without one) and the page that answer it. The corpus PDFs
+(../shared/corpus/pdf) are read with the reader and stored in a store of the eval's own
+(`<evals_dir>/_corpus_store`, reused across runs; the user's store is never touched); each
+question goes through the store's hybrid search. Definitions follow evals/retrieval.py (and
+its `expected_ids`): recall@5 = a top-5 hit from the paper, MRR over the top 10, page@5 = a
+top-5 hit from the paper within ±1 page. Skips without ../shared.
 """
 
 from __future__ import annotations
@@ -26,76 +27,85 @@ from evals.runner import (
 )
 
 K = 5
+MRR_DEPTH = 10
 PAGE_SLACK = 1
 
 
-def _expected_id(case: dict[str, Any]) -> str:
-    return str(case.get("arxiv_id") or case.get("paper") or "")
-
-
-def corpus_store(settings: Any, pdf_dir: Path) -> Any:
-    """A store holding every corpus PDF, under the eval's own home (idempotent)."""
+def corpus_store(settings: Any, corpus: Path) -> tuple[Any, dict[str, str]]:
+    """A store holding every corpus PDF under the eval's own home (idempotent), and a map
+    paper key -> the id questions use (arXiv id, else the gold file stem)."""
     from agent.sources.pdf import file_sha256, read_pdf
+    from evals.retrieval import expected_ids
     from store.chroma import open_store
     from store.ingest import store_parsed
 
+    by_file = expected_ids(corpus)
     own = settings.model_copy(update={"home": settings.evals_dir / "_corpus_store"})
     store = open_store(own)
-    for pdf in sorted(pdf_dir.glob("*.pdf")):
-        if store.get_paper_by_sha(file_sha256(pdf)) is None:
-            store_parsed(store, read_pdf(pdf, engine=settings.pdf_engine), source="pdf")
-    return store
+    key_to_id: dict[str, str] = {}
+    for pdf in sorted((corpus / "pdf").glob("*.pdf")):
+        paper = store.get_paper_by_sha(file_sha256(pdf))
+        if paper is None:
+            parsed = read_pdf(pdf, engine=settings.pdf_engine)
+            store_parsed(store, parsed, source="pdf")
+            paper = parsed.paper
+        key_to_id[paper.key] = by_file.get(pdf.name, pdf.stem)
+    return store, key_to_id
 
 
 def prepare(cases: list[dict[str, Any]], ctx: EvalContext) -> None:
-    pdf_dir = shared_root() / "corpus" / "pdf"
-    if not pdf_dir.is_dir():
+    corpus = shared_root() / "corpus"
+    if not (corpus / "pdf").is_dir():
         raise SuiteSkipped(
-            f"the corpus is read from {pdf_dir}, which is missing — put ../shared beside "
-            "the repository"
+            f"the corpus is read from {corpus / 'pdf'}, which is missing — put ../shared "
+            "beside the repository"
         )
-    ctx.cache["store"] = corpus_store(ctx.settings, pdf_dir)
+    ctx.cache["store"], ctx.cache["key_to_id"] = corpus_store(ctx.settings, corpus)
 
 
-def rank_of(hits: list[Any], arxiv_id: str, page: int | None) -> tuple[int | None, int | None]:
-    """1-based ranks of the first hit of the paper, and of the paper on page ±1."""
-    paper_rank = page_rank = None
-    for rank, hit in enumerate(hits, start=1):
-        if (hit.arxiv_id or hit.paper_key) != arxiv_id and not hit.paper_key.startswith(arxiv_id):
-            continue
-        paper_rank = paper_rank or rank
-        if page is not None and abs(int(hit.page) - int(page)) <= PAGE_SLACK:
-            page_rank = page_rank or rank
+def ranks(ids: list[str], pages: list[int], want: str, page: int | None) -> tuple[Any, Any]:
+    """1-based rank of the first hit from paper `want`, and of one on `page` ±1 (or None)."""
+    paper_rank = next((r for r, pid in enumerate(ids, 1) if pid == want), None)
+    page_rank = None
+    if page is not None:
+        page_rank = next(
+            (
+                r
+                for r, (pid, p) in enumerate(zip(ids, pages, strict=True), 1)
+                if pid == want and abs(p - int(page)) <= PAGE_SLACK
+            ),
+            None,
+        )
     return paper_rank, page_rank
 
 
 def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
-    hits = ctx.cache["store"].search(case["question"], k=K)
-    expected = _expected_id(case)
-    page = case.get("page")
-    paper_rank, page_rank = rank_of(hits, expected, page)
+    hits = ctx.cache["store"].search(case["question"], k=MRR_DEPTH)
+    key_to_id = ctx.cache["key_to_id"]
+    ids = [key_to_id.get(h.paper_key, h.arxiv_id or h.paper_key) for h in hits]
+    want, page = str(case["paper"]), case.get("page")
+    paper_rank, page_rank = ranks(ids, [int(h.page) for h in hits], want, page)
     metrics: dict[str, Value] = {
-        "paper_hit": float(paper_rank is not None),
-        "paper_rr": 0.0 if paper_rank is None else 1.0 / paper_rank,
-        "page_hit": None if page is None else float(page_rank is not None),
-        "page_rr": None if page is None else (0.0 if page_rank is None else 1.0 / page_rank),
+        "recalled": float(paper_rank is not None and paper_rank <= K),
+        "reciprocal_rank": 0.0 if paper_rank is None else round(1.0 / paper_rank, 4),
+        "page_hit": None if page is None else float(page_rank is not None and page_rank <= K),
     }
     flags = []
-    if paper_rank is None:
-        found = ", ".join(f"{h.arxiv_id or h.paper_key} p.{h.page}" for h in hits[:3])
+    if not metrics["recalled"]:
+        found = ", ".join(f"{i} p.{h.page}" for i, h in zip(ids[:3], hits[:3], strict=False))
         flags.append(
             Flag(
                 "not_retrieved",
                 case["question"][:120],
-                f"{expected} is not in the top {K} (got {found or 'nothing'})",
+                f"{want} is not in the top {K} (top hits: {found or 'none'})",
             )
         )
-    elif page is not None and page_rank is None:
+    elif page is not None and not metrics["page_hit"]:
         flags.append(
             Flag(
                 "wrong_page",
                 case["question"][:120],
-                f"{expected} found, but not page {page}±{PAGE_SLACK} in the top {K}",
+                f"{want} found, but not page {page}±{PAGE_SLACK} in the top {K}",
             )
         )
     info = {"paper_rank": paper_rank, "page_rank": page_rank}
@@ -108,14 +118,16 @@ def aggregate(cases: list[CaseResult], ctx: EvalContext) -> dict[str, Value]:
 
     store = ctx.cache.get("store")
     if store is not None:
-        ctx.note(f"embeddings: {ctx.settings.embeddings}; store under evals_dir/_corpus_store")
+        from store.embeddings import resolve_spec
+
+        spec = resolve_spec(ctx.settings.embeddings)
+        ctx.note(f"embeddings: {spec} (hybrid search); store under evals_dir/_corpus_store")
         store.close()
     return {
         "questions": float(len(cases)),
-        f"recall@{K}": mean(values("paper_hit")),
-        "mrr": mean(values("paper_rr")),
-        f"page_recall@{K}": mean(values("page_hit")),
-        "page_mrr": mean(values("page_rr")),
+        f"recall@{K}": mean(values("recalled")),
+        "mrr": mean(values("reciprocal_rank")),
+        f"page@{K}": mean(values("page_hit")),
     }
 
 
@@ -123,7 +135,7 @@ SUITE = Suite(
     name="chat-retrieval",
     description="The store's question set: recall@5 and MRR of hybrid search on the corpus.",
     dataset="questions.yaml",
-    required=("question",),
+    required=("question", "paper"),
     run_case=run_case,
     aggregate=aggregate,
     prepare=prepare,
