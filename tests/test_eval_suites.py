@@ -276,19 +276,19 @@ def test_chat_retrieval_on_the_corpus(shared_dir: Path, tmp_path: Path) -> None:
                         "id": "int8",
                         "question": "LLM.int8() 8-bit matrix multiplication for transformers "
                         "at scale with outlier features",
-                        "arxiv_id": "2208.07339",
+                        "paper": "2208.07339",
                         "page": 1,
                     },
                     {
                         "id": "paged",
                         "question": "PagedAttention KV cache memory management in vLLM",
-                        "arxiv_id": "2309.06180",
+                        "paper": "2309.06180",
                         "page": 1,
                     },
                     {
                         "id": "nowhere",
                         "question": "zebra migration patterns in the Serengeti",
-                        "arxiv_id": "0000.00000",
+                        "paper": "0000.00000",
                         "page": 1,
                     },
                 ]
