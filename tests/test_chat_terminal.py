@@ -108,6 +108,7 @@ def test_a_person_chats_and_the_thread_continues_next_time(spawn, home: Path) ->
     child.expect("demo>")
     quit_chat(child)
 
+    assert QUESTION in (home / "chat_history").read_text(encoding="utf-8")  # input history
     saved = out.read_text(encoding="utf-8")
     assert QUESTION in saved and "**Sources**" in saved
     assert_citations_resolve(home, saved)
@@ -121,6 +122,14 @@ def test_a_person_chats_and_the_thread_continues_next_time(spawn, home: Path) ->
     again.expect("demo>")
     again.sendline("/sources")
     again.expect(r"1\. \[arXiv:")
+    again.expect("demo>")
+    again.send("What speedup does")  # Esc then Enter adds a line; Enter sends
+    again.send("\x1b\r")
+    again.sendline("dKV-Cache reach?")
+    again.expect("citations: /sources")
+    again.expect("demo>")
+    again.sendline("/history")
+    again.expect(r"2\. What speedup does\s+dKV-Cache reach\?")
     again.expect("demo>")
     again.sendline("/thread elsewhere")
     again.expect(r"thread: elsewhere \(0 earlier answers\)")
@@ -182,7 +191,8 @@ def test_ctrl_c_cancels_the_answer_not_the_chat(spawn) -> None:
 def test_piped_input_is_read_line_by_line(home: Path) -> None:
     import subprocess
 
-    script = f"{QUESTION}\n/why 1\n/quit\n"
+    first, rest = QUESTION.split(" reduce ")
+    script = f"{first} \\\nreduce {rest}\n/why 1\n/history\n/quit\n"  # a backslash continues
     done = subprocess.run(
         [sys.executable, "-m", "agent", "chat", "--thread", "pipe", "--model", "none"],
         input=script,
@@ -193,4 +203,5 @@ def test_piped_input_is_read_line_by_line(home: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "sentence 1: " in done.stdout
+    assert f"1. {first} \nreduce {rest}" in done.stdout
     assert_citations_resolve(home, done.stdout)
