@@ -259,6 +259,8 @@ def _extract_pypdf(path: Path) -> RawDocument:
             f"{path}: broken or truncated PDF ({exc})", "download the PDF again"
         ) from None
     lines = [[LineInfo(line) for line in text.split("\n")] for text in pages]
+    if pages:
+        lines[0] = _pdfium_first_page(path) or lines[0]
     toc: list[TocEntry] = []
     try:
         _walk_outline(reader, reader.outline, 0, toc)
@@ -274,6 +276,28 @@ def _extract_pypdf(path: Path) -> RawDocument:
     except Exception:  # noqa: BLE001 - broken info dict only loses metadata
         info = {}
     return RawDocument(pages=pages, lines=lines, toc=toc, info=info, engine="pypdf")
+
+
+def _pdfium_first_page(path: Path) -> list[LineInfo] | None:
+    """Page-1 lines with fonts and positions from PDFium (title, authors and abstract need
+    them; pypdf gives none). None when PDFium cannot read the file."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return None
+    try:
+        page = doc[0]
+        textpage = page.get_textpage()
+        lines = _pdfium_lines(textpage, textpage.get_text_range(), page.get_height(), 0, None)
+        textpage.close()
+        page.close()
+        return lines
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        doc.close()
 
 
 def _walk_outline(reader, items, level: int, out: list[TocEntry]) -> None:  # type: ignore[no-untyped-def]

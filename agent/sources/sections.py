@@ -119,7 +119,7 @@ def repeated_lines(lines: list[list[LineInfo]]) -> set[str]:
 
 
 def _heading_font(line: LineInfo, body: float) -> bool:
-    if not body:  # no font info (pypdf engine): text patterns only
+    if not body or not line.size:  # no font info (pypdf engine): text patterns only
         return True
     return line.bold or line.size >= body + 0.9
 
@@ -152,7 +152,7 @@ def candidates(lines: list[list[LineInfo]], body: float) -> list[tuple[Heading, 
                 continue
             if sum(c.isalpha() for c in title) < 3 or re.search(r"[=<>≤≥∑]", title):
                 continue
-            if len(m.group("num")) == 1 and m.group("num").isalpha() and not body:
+            if len(m.group("num")) == 1 and m.group("num").isalpha() and not line.size:
                 continue  # "A ..." sentences are too common without font info
             out.append((Heading(text, _depth(m.group("num")), pno, lno), line))
     return out
@@ -194,13 +194,15 @@ def from_text(lines: list[list[LineInfo]]) -> list[Heading]:
     for heading, line in cands:
         if heading.level == 0:  # unnumbered known heading
             strong = heading.title.lower() in STRONG_UNNUMBERED
-            heading.level = 1 if (strong or not top or line.size >= top - 0.3) else 2
+            heading.level = (
+                1 if (strong or not top or not line.size or line.size >= top - 0.3) else 2
+            )
             if heading.level == 1 and line.size and line.size < body - 0.05:
                 continue
             result.append(heading)
             continue
         if heading.level == 1:
-            if top and abs(line.size - top) > 0.6:
+            if top and line.size and abs(line.size - top) > 0.6:
                 continue
             num = NUMBERED_RE.match(heading.title).group("num")  # type: ignore[union-attr]
             fits = [
@@ -212,7 +214,7 @@ def from_text(lines: list[list[LineInfo]]) -> list[Heading]:
                 continue
             kind, n = fits[0]
             last[kind] = n
-        elif top and line.size > top + 0.3:
+        elif top and line.size and line.size > top + 0.3:
             continue
         result.append(heading)
     for heading in result:
@@ -304,7 +306,12 @@ def from_outline(toc: list[TocEntry], lines: list[list[LineInfo]]) -> list[Headi
             continue
         if key(heading.title) in have:
             continue
-        if top and line.size < top - 0.3 and heading.title.lower() not in STRONG_UNNUMBERED:
+        if (
+            top
+            and line.size
+            and line.size < top - 0.3
+            and heading.title.lower() not in STRONG_UNNUMBERED
+        ):
             continue
         heading.level = 1
         result.append(heading)
