@@ -226,11 +226,11 @@ def read_many(
                 elif time.monotonic() - slot.started >= timeout:
                     slot.stop(kill=True)
                     slots[i] = _Slot(ctx)
-                    error = PdfError(
+                    slow = PdfError(
                         f"{path}: reading took longer than {timeout:g}s and was stopped",
                         "raise pdf_timeout (BRIEF_PDF_TIMEOUT) or check the file",
                     )
-                    finish(index, ReadResult(path, error=str(error)))
+                    finish(index, ReadResult(path, error=str(slow)))
     finally:
         for slot in slots:
             slot.stop(kill=slot.task is not None)

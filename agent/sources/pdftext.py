@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from agent.errors import PdfError
 
@@ -100,7 +101,7 @@ def check_file(path: Path) -> None:
 # --- pdfium -----------------------------------------------------------------------------
 
 
-def _pdfium_open(path: Path):  # type: ignore[no-untyped-def]
+def _pdfium_open(path: Path) -> Any:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -121,7 +122,7 @@ def _pdfium_open(path: Path):  # type: ignore[no-untyped-def]
         ) from None
 
 
-def _meta_text(doc, key: str) -> str:  # type: ignore[no-untyped-def]
+def _meta_text(doc: Any, key: str) -> str:
     import pypdfium2.raw as raw
 
     tag = key.encode("ascii")
@@ -133,8 +134,8 @@ def _meta_text(doc, key: str) -> str:  # type: ignore[no-untyped-def]
     return buf.raw[: n - 2].decode("utf-16-le", errors="ignore").strip()
 
 
-def _pdfium_lines(  # type: ignore[no-untyped-def]
-    textpage, text: str, height: float, index: int, wants_font: FontFilter | None
+def _pdfium_lines(
+    textpage: Any, text: str, height: float, index: int, wants_font: FontFilter | None
 ) -> list[LineInfo]:
     """Split page text into lines with the font of each line's first character.
 
@@ -268,7 +269,7 @@ def _extract_pypdf(path: Path) -> RawDocument:
         toc = []
     info: dict[str, str] = {}
     try:
-        meta = reader.metadata or {}
+        meta: Any = reader.metadata or {}
         for key in INFO_KEYS:
             value = meta.get("/" + key)
             if value:
@@ -300,7 +301,7 @@ def _pdfium_first_page(path: Path) -> list[LineInfo] | None:
         doc.close()
 
 
-def _walk_outline(reader, items, level: int, out: list[TocEntry]) -> None:  # type: ignore[no-untyped-def]
+def _walk_outline(reader: Any, items: Any, level: int, out: list[TocEntry]) -> None:
     for item in items:
         if isinstance(item, list):
             _walk_outline(reader, item, level + 1, out)

@@ -79,7 +79,7 @@ def _split_run(words: list[str]) -> list[list[str]]:
 
 def names_in(text: str, single_ok: bool = False) -> list[str]:
     """Person names on an author line."""
-    names = []
+    names: list[str] = []
     parts = [p.strip(" ,.()").strip() for p in _SPLIT_NAMES.split(_strip_markers(text))]
     parts = [p for p in parts if p]
     for part in parts:
