@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.chat.citations import CitationGate, Ref, answer_sentences, refs_in
+from agent.chat.citations import CitationGate, Ref, answer_sentences
 from agent.chat.evidence import Evidence, Filters, StoreView
 from agent.chat.extractive import extractive_answer
 from agent.chat.retrieval import retrieve, search_query
@@ -26,8 +26,6 @@ from agent.chat.sentinel import NOT_FOUND, is_not_found
 from agent.chat.text import best_quote, collapse
 
 HISTORY_MESSAGES = 12  # earlier messages a model sees (6 exchanges)
-MAX_TOOL_ROUNDS = 3
-PASSAGE_CHARS = 1500
 
 TokenSink = Callable[[str], None]
 
@@ -173,7 +171,3 @@ def quote_for(view: StoreView, ref: Ref, sentence: str, evidence: list[Evidence]
         if ev.paper == ref.paper and ev.page == ref.page:
             return best_quote(ev.text, target) or collapse(ev.text)[:300]
     return ""
-
-
-def cited_refs(text: str) -> list[Ref]:
-    return refs_in(text)

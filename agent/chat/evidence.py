@@ -70,6 +70,7 @@ class StoreView:
     store: Any
     _pages: dict[str, list[str]] = field(default_factory=dict)
     _papers: dict[str, Any] = field(default_factory=dict)
+    _chunks_of: dict[str, list[Any]] = field(default_factory=dict)
 
     # --- papers ----------------------------------------------------------------------------
     def paper(self, paper_id: str) -> Any | None:
@@ -85,7 +86,7 @@ class StoreView:
         """Forget cached papers, pages and chunks (after the store changed)."""
         self._papers.clear()
         self._pages.clear()
-        self.__dict__.pop("_chunk_cache", None)
+        self._chunks_of.clear()
 
     def papers(self) -> list[Any]:
         return list(self.store.list_papers())
@@ -116,10 +117,9 @@ class StoreView:
         return any(c.page_start <= page <= c.page_end for c in self._chunks(key))
 
     def _chunks(self, key: str) -> list[Any]:
-        cache = self.__dict__.setdefault("_chunk_cache", {})
-        if key not in cache:
-            cache[key] = list(self.store.get_chunks(key))
-        return cache[key]
+        if key not in self._chunks_of:
+            self._chunks_of[key] = list(self.store.get_chunks(key))
+        return self._chunks_of[key]
 
     def page_of(self, paper_id: str, sentence: str, first: int, last: int) -> int:
         """The page in first..last whose text holds `sentence` (whitespace-insensitive)."""

@@ -67,8 +67,6 @@ def _stream(
             if piece:
                 shown.append(piece)
                 sink(piece)
-    except KeyboardInterrupt:
-        raise
     except Exception as exc:  # a backend failure becomes one line, not a traceback
         if exc.__class__.__module__.startswith("agent."):
             raise
@@ -105,8 +103,9 @@ def generate(
         text, _ = _stream(model, messages, gate, sink)
         return _tidy(text, gate, evidence, sink), gate, evidence, "rag"
     actions = actions or ChatTools()
-    runnable = model.bind_tools(build_tools(view, k, filters, actions))
-    tools = {t.name: t for t in build_tools(view, k, filters, actions)}
+    offered = build_tools(view, k, filters, actions)
+    runnable = model.bind_tools(offered)
+    tools = {t.name: t for t in offered}
     shown: list[str] = []
     for round_ in range(MAX_TOOL_ROUNDS + 1):
         if round_ == MAX_TOOL_ROUNDS:  # last round: no tools, so the model has to answer
