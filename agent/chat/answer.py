@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.chat.citations import CitationGate, Ref, answer_sentences
+from agent.chat.citations import CITATION_RE, CitationGate, Ref, answer_sentences
 from agent.chat.evidence import Evidence, Filters, StoreView
 from agent.chat.extractive import extractive_answer
 from agent.chat.retrieval import retrieve, search_query
@@ -157,17 +157,20 @@ def finish(
 
 
 def quote_for(view: StoreView, ref: Ref, sentence: str, evidence: list[Evidence]) -> str:
-    """The sentence printed on the cited page that best backs an answer sentence."""
-    target = collapse(" ".join(part for part in [sentence] if part))
-    for ev in evidence:  # an extractive line is itself a verbatim sentence of the page
-        if ev.paper == ref.paper:
-            bare = target.rsplit(" [", 1)[0].strip()
-            if bare and bare in collapse(view.page_text(ref.paper, ref.page)):
-                return bare
-    quote = best_quote(view.page_text(ref.paper, ref.page), target)
+    """The sentence printed on the cited page that best backs an answer sentence.
+
+    An extractive line is itself printed on the page, so it is its own quote; otherwise the
+    page sentence sharing most terms with the answer sentence, else the best one of a
+    retrieved passage on that page.
+    """
+    page = collapse(view.page_text(ref.paper, ref.page))
+    bare = collapse(CITATION_RE.sub("", sentence)).strip()
+    if bare and bare in page:
+        return bare
+    quote = best_quote(page, bare)
     if quote:
         return quote
     for ev in evidence:
         if ev.paper == ref.paper and ev.page == ref.page:
-            return best_quote(ev.text, target) or collapse(ev.text)[:300]
+            return best_quote(ev.text, bare) or collapse(ev.text)[:300]
     return ""
