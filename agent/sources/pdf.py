@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from agent.errors import PdfError
 from agent.sources import chunking, pdfmeta, people, sections
@@ -16,6 +18,7 @@ from agent.sources.pdftext import RawDocument, extract
 from agent.sources.textclean import clean_line, clean_page, compound_words
 from store.schemas import PAGE_SEPARATOR, Paper, ParsedPaper, Section
 
+T = TypeVar("T")
 MIN_TEXT_CHARS = 40  # fewer characters than this in the whole file: no text layer
 
 
@@ -57,18 +60,38 @@ def build(
     chunk_overlap: int,
 ) -> ParsedPaper:
     """Assemble metadata, sections and chunks from the cleaned pages."""
-    warnings: list[str] = []
+    warnings: list[str] = list(doc.warnings)
+
+    def guarded(what: str, fn: Callable[[], T], default: T) -> T:
+        """Heuristics must not lose a paper: a failure leaves the field empty and a warning."""
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001
+            warnings.append(f"{what} failed: {type(exc).__name__}: {exc}")
+            return default
+
     body = sections.body_size(doc.lines)
     first = doc.lines[0] if doc.lines else []
     arxiv_id, version = pdfmeta.find_arxiv_id(doc, path)
-    title, title_idx = pdfmeta.find_title(first, doc.info, pages[0])
+    no_title: tuple[str, list[int]] = ("", [])
+    no_people: tuple[list[str], list[str]] = ([], [])
+    no_heads: list[sections.Heading] = []
+    title, title_idx = guarded(
+        "title", lambda: pdfmeta.find_title(first, doc.info, pages[0]), no_title
+    )
     abstract_at = pdfmeta.abstract_line(first)
-    authors, affiliations = people.find_people(first, title_idx, abstract_at, doc.info, body)
-    abstract = pdfmeta.find_abstract(doc, title_idx, compounds, body)
+    authors, affiliations = guarded(
+        "authors",
+        lambda: people.find_people(first, title_idx, abstract_at, doc.info, body),
+        no_people,
+    )
+    abstract = guarded(
+        "abstract", lambda: pdfmeta.find_abstract(doc, title_idx, compounds, body), ""
+    )
     text = PAGE_SEPARATOR.join(pages)
     language = pdfmeta.detect_language(text)
     starts = chunking.page_starts(pages, PAGE_SEPARATOR)
-    heads = sections.detect(doc.toc, doc.lines)
+    heads = guarded("sections", lambda: sections.detect(doc.toc, doc.lines), no_heads)
     title_key = sections.key(title)
     heads = [
         h for h in heads if not (h.page == 0 and title_key and sections.key(h.title) == title_key)

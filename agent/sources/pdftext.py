@@ -53,6 +53,7 @@ class RawDocument:
     toc: list[TocEntry] = field(default_factory=list)
     info: dict[str, str] = field(default_factory=dict)
     engine: str = "pdfium"
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -203,21 +204,26 @@ def _extract_pdfium(path: Path, wants_font: FontFilter | None) -> RawDocument:
     try:
         pages: list[str] = []
         lines: list[list[LineInfo]] = []
+        warnings: list[str] = []
         for index in range(len(doc)):
-            page = doc[index]
+            text, page_lines = "", []
             try:
-                textpage = page.get_textpage()
+                page = doc[index]
                 try:
-                    text = textpage.get_text_range()
-                    height = page.get_height()
-                    lines.append(_pdfium_lines(textpage, text, height, index, wants_font))
+                    textpage = page.get_textpage()
+                    try:
+                        text = textpage.get_text_range()
+                        height = page.get_height()
+                        page_lines = _pdfium_lines(textpage, text, height, index, wants_font)
+                    finally:
+                        textpage.close()
                 finally:
-                    textpage.close()
-            except pdfium.PdfiumError as exc:
-                raise PdfError(f"{path}: page {index + 1} is unreadable ({exc})", "") from None
-            finally:
-                page.close()
+                    page.close()
+            except pdfium.PdfiumError as exc:  # one broken page does not lose the paper
+                warnings.append(f"page {index + 1} could not be read ({exc})")
+                text, page_lines = "", []
             pages.append(text.replace("\r\n", "\n"))
+            lines.append(page_lines)
         toc: list[TocEntry] = []
         try:
             for mark in doc.get_toc(max_depth=4):
@@ -229,7 +235,9 @@ def _extract_pdfium(path: Path, wants_font: FontFilter | None) -> RawDocument:
         info = {k: v for k in INFO_KEYS if (v := _meta_text(doc, k))}
     finally:
         doc.close()
-    return RawDocument(pages=pages, lines=lines, toc=toc, info=info, engine="pdfium")
+    return RawDocument(
+        pages=pages, lines=lines, toc=toc, info=info, engine="pdfium", warnings=warnings
+    )
 
 
 # --- pypdf ------------------------------------------------------------------------------
