@@ -1,11 +1,10 @@
-"""Paper metadata from page 1 and the document info: arXiv id, title, authors, affiliations,
-abstract and language. General heuristics only (fonts, positions, text patterns)."""
+"""Paper metadata from page 1 and the document info: arXiv id, title, abstract and language
+(authors and affiliations: `people`). General heuristics only (fonts, positions, patterns)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.sources.pdftext import LineInfo, RawDocument
@@ -23,17 +22,6 @@ STOP_RE = re.compile(
     r"|(?:figure|fig\.|table)\s*\d|introduction$|contents$|\*?equal contribution)",
     re.I,
 )
-
-
-@dataclass(slots=True)
-class Metadata:
-    arxiv_id: str | None = None
-    arxiv_version: str | None = None
-    title: str = ""
-    authors: list[str] = field(default_factory=list)
-    affiliations: list[str] = field(default_factory=list)
-    abstract: str = ""
-    language: str = "en"
 
 
 # --- arXiv id ---------------------------------------------------------------------------
