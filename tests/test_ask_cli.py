@@ -73,6 +73,15 @@ def test_ask_filters_by_paper(brief_home: Path, template: Path) -> None:
     assert bad.exit_code != 0
 
 
+def test_ask_filters_by_topic(brief_home: Path, template: Path) -> None:
+    copy_home(template, brief_home)
+    question = "How does dKV-Cache reduce inference latency?"
+    found = json.loads(ask(question, "--json", "--topic", "efficient-ai").stdout)
+    assert found["found"] and found["citations"]
+    other = json.loads(ask(question, "--json", "--topic", "robotics").stdout)
+    assert other["answer"] == NOT_FOUND and other["hits"] == []
+
+
 def load_questions() -> list[dict[str, Any]]:
     return list(yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"])
 

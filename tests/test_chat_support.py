@@ -9,6 +9,7 @@ does not exist, so the tests can see the chat's memory and its citation gate at 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import threading
@@ -21,7 +22,7 @@ from typing import Any
 FAKE_CITATION = "[arXiv:9999.99999 p.1]"
 
 
-def ingest(home: Path, pdfs: Iterable[Path], embeddings: str = "hash") -> dict[str, str]:
+def ingest(home: Path, pdfs: Iterable[Path], embeddings: str | None = None) -> dict[str, str]:
     """Read PDFs with the real reader and store them with the real store under `home`.
 
     Returns the id each paper is cited by (arXiv id, else its key) -> its PDF file name.
@@ -31,6 +32,7 @@ def ingest(home: Path, pdfs: Iterable[Path], embeddings: str = "hash") -> dict[s
     from store.chroma import open_store
     from store.ingest import store_parsed
 
+    embeddings = embeddings or os.environ.get("BRIEF_TEST_EMBEDDINGS", "hash")  # as conftest
     settings = load_settings(home=home, embeddings=embeddings)
     store = open_store(settings)
     cited_as = {}
