@@ -63,6 +63,15 @@ def test_sentences_carry_their_citations() -> None:
     ]
 
 
+def test_chinese_sentences_split_without_spaces() -> None:
+    text = "它缓存键值[arXiv:2508.14148 p.3]。速度提高两倍。[arXiv:2509.18085 p.1]最后一句。"
+    assert [refs for _, refs in answer_sentences(text)] == [
+        [Ref("2508.14148", 3)],
+        [Ref("2509.18085", 1)],
+        [],
+    ]
+
+
 def test_best_quote_is_verbatim_from_the_page() -> None:
     page = "Intro text here. We reduce latency by 40% with caching of keys. Other things follow."
     quote = best_quote(page, "latency reduced with key caching")

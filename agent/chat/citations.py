@@ -23,6 +23,11 @@ _BODY = re.compile(
 _CITE_LIKE = re.compile(r"arxiv|sha256:|\d{4}\.\d{4,5}", re.IGNORECASE)
 CITATION_RE = re.compile(r"\[(?:arXiv:\d{4}\.\d{4,5}|sha256:[0-9a-f]{16}) p\.\d{1,4}\]")
 MAX_BRACKET = 160
+# Between sentences: after . ! ? and a space; after 。！？ (no space needed); after a
+# citation that ends a sentence without a full stop.
+_SENTENCE_SPLIT = re.compile(
+    r"(?<=[.!?])\s+(?=[^\s\[])|(?<=[。！？])\s*(?=[^\s\[])|(?<=\])\s*(?=[A-Z\u4e00-\u9fff])"
+)
 
 
 @dataclass(frozen=True)
@@ -148,9 +153,7 @@ def answer_sentences(text: str) -> list[tuple[str, list[Ref]]]:
             continue
         if not line:
             continue
-        pieces.extend(
-            re.split(r"(?<=[.!?。])\s+(?=[^\s\[])|(?<=\])\s+(?=[A-Z\u4e00-\u9fff])", line)
-        )
+        pieces.extend(p for p in _SENTENCE_SPLIT.split(line) if p.strip())
     out: list[tuple[str, list[Ref]]] = []
     for piece in pieces:
         refs = refs_in(piece)
