@@ -128,18 +128,31 @@ class ClaimStore:
         docs: Sequence[str],
         metas: Sequence[dict[str, Any]],
         on_batch: Callable[[int], None] | None = None,
+        existing: set[str] | None = None,
     ) -> None:
+        """Write records in batches. With `existing` (ids known to be stored), new ids go
+        through Chroma's cheaper `add` and only the others through `upsert`."""
         col = self.col(name)
         for start in range(0, len(ids), BATCH):
             part = slice(start, start + BATCH)
+            batch_ids = list(ids[part])
             batch_docs = list(docs[part])
             vectors = self._embed(batch_docs) if name in EMBEDDED else [[1.0]] * len(batch_docs)
-            col.upsert(
-                ids=list(ids[part]),
-                documents=batch_docs,
-                metadatas=[clean_meta(m) for m in metas[part]],
-                embeddings=vectors,
-            )
+            batch_metas = [clean_meta(m) for m in metas[part]]
+            if existing is None:
+                groups = [(col.upsert, list(range(len(batch_ids))))]
+            else:
+                old = [i for i, rid in enumerate(batch_ids) if rid in existing]
+                new = [i for i, rid in enumerate(batch_ids) if rid not in existing]
+                groups = [(col.add, new), (col.upsert, old)]
+            for method, rows in groups:
+                if rows:
+                    method(
+                        ids=[batch_ids[i] for i in rows],
+                        documents=[batch_docs[i] for i in rows],
+                        metadatas=[batch_metas[i] for i in rows],
+                        embeddings=[vectors[i] for i in rows],
+                    )
             if on_batch:
                 on_batch(len(batch_docs))
 
@@ -208,47 +221,61 @@ class ClaimStore:
         return sorted(self._get("papers", include=[])["ids"])
 
     def write_paper(
-        self,
-        paper: Paper,
-        pages: Sequence[str],
-        chunks: Sequence[Chunk],
-        *,
-        current: bool,
+        self, paper: Paper, pages: Sequence[str], chunks: Sequence[Chunk], *, current: bool
     ) -> None:
-        """Write one complete paper version: pages, then chunks, then the paper record.
+        """Write one complete paper version (see `write_papers`)."""
+        self.write_papers([(paper, pages, chunks, current)])
 
-        Call inside `backend.write_lock()`. Stale chunks and pages of the same key (a
-        half-written earlier attempt or a different file with the same key) are removed.
+    def write_papers(
+        self, items: Sequence[tuple[Paper, Sequence[str], Sequence[Chunk], bool]]
+    ) -> None:
+        """Write complete paper versions: all pages, then all chunks, then the paper records.
+
+        Call inside `backend.write_lock()`. Records are written in large batches (new ids
+        with `add`); stale chunks and pages of the same keys (a half-written earlier attempt,
+        or a different file with the same key) are removed before the paper records go in.
         """
-        key = paper.key
-        base = paper_meta_fields(paper, current)
-        page_ids = [f"{key}#p{n:04d}" for n in range(1, len(pages) + 1)]
-        self._upsert(
-            "pages", page_ids, list(pages), [{**base, "page": n} for n in range(1, len(pages) + 1)]
-        )
-        chunk_ids = [c.chunk_id for c in chunks]
-        self._upsert(
-            "chunks",
-            chunk_ids,
-            [c.text for c in chunks],
-            [chunk_meta(c, base) for c in chunks],
-        )
+        if not items:
+            return
+        keys = [paper.key for paper, _, _, _ in items]
+        where = {"paper_key": {"$in": keys}}
+        stored = {
+            name: set(self.col(name).get(where=where, include=[])["ids"])
+            for name in ("pages", "chunks")
+        }
+        page_ids, page_docs, page_metas = [], [], []
+        chunk_ids, chunk_docs, chunk_metas = [], [], []
+        records = []
+        for paper, pages, chunks, current in items:
+            base = paper_meta_fields(paper, current)
+            for n, text in enumerate(pages, start=1):
+                page_ids.append(f"{paper.key}#p{n:04d}")
+                page_docs.append(text)
+                page_metas.append({**base, "page": n})
+            for chunk in chunks:
+                chunk_ids.append(chunk.chunk_id)
+                chunk_docs.append(chunk.text)
+                chunk_metas.append(chunk_meta(chunk, base))
+            records.append(
+                {
+                    **base,
+                    "sha256": paper.sha256,
+                    "version": paper.version_number,
+                    "complete": True,
+                    "chunk_count": len(chunks),
+                    "page_count": len(pages),
+                    "source": paper.source,
+                    "json": paper.model_dump_json(),
+                }
+            )
+        self._upsert("pages", page_ids, page_docs, page_metas, existing=stored["pages"])
+        self._upsert("chunks", chunk_ids, chunk_docs, chunk_metas, existing=stored["chunks"])
         for name, keep in (("pages", set(page_ids)), ("chunks", set(chunk_ids))):
-            old = self.col(name).get(where={"paper_key": key}, include=[])["ids"]
-            stale = [i for i in old if i not in keep]
+            stale = sorted(stored[name] - keep)
             if stale:
                 self.col(name).delete(ids=stale)
-        record = {
-            **base,
-            "sha256": paper.sha256,
-            "version": paper.version_number,
-            "complete": True,
-            "chunk_count": len(chunks),
-            "page_count": len(pages),
-            "source": paper.source,
-            "json": paper.model_dump_json(),
-        }
-        self._upsert("papers", [key], [f"{paper.title}\n{paper.abstract}"], [record])
+        docs = [f"{paper.title}\n{paper.abstract}" for paper, _, _, _ in items]
+        self._upsert("papers", keys, docs, records)
         self.backend.bump("papers", "pages", "chunks")
 
     def set_paper_fields(self, key: str, fields: dict[str, Any]) -> None:

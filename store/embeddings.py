@@ -14,9 +14,10 @@ Chroma's own default embedder downloads a model at first use, so it is never use
 from __future__ import annotations
 
 import math
+import threading
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +209,18 @@ def resolve_spec(spec: str) -> str:
     return spec
 
 
+_MODELS: dict[str, Embedder] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _shared(key: str, build: Callable[[], Embedder]) -> Embedder:
+    """Local models load once per process (Chroma may ask for the function repeatedly)."""
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            _MODELS[key] = build()
+        return _MODELS[key]
+
+
 def make_embedder(spec: str, settings: Any = None) -> Embedder:
     """The provider named by `spec` (see the module docstring)."""
     spec = resolve_spec(spec.strip())
@@ -216,7 +229,7 @@ def make_embedder(spec: str, settings: Any = None) -> Embedder:
     if spec.startswith("hash:") and spec[5:].isdigit():
         return HashEmbedder(int(spec[5:]))
     if spec == "minilm":
-        return MiniLMEmbedder()
+        return _shared("minilm", MiniLMEmbedder)
     if spec.startswith("openai:") and spec[7:]:
         key = settings.openai_api_key if settings is not None else None
         return OpenAIEmbedder(
@@ -225,7 +238,8 @@ def make_embedder(spec: str, settings: Any = None) -> Embedder:
             api_key=key.get_secret_value() if key is not None else None,
         )
     if spec.startswith("llamacpp:") and spec[9:]:
-        return LlamaCppEmbedder(spec[9:], n_threads=getattr(settings, "n_threads", None))
+        threads = getattr(settings, "n_threads", None)
+        return _shared(f"{spec}|{threads}", lambda: LlamaCppEmbedder(spec[9:], n_threads=threads))
     raise ConfigError(
         f"unknown embeddings provider {spec!r}",
         "use auto, hash, minilm, openai:<model> or llamacpp:<path.gguf>",

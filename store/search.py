@@ -9,8 +9,11 @@ score.
 
 from __future__ import annotations
 
+import os
+import pickle
 import threading
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -50,7 +53,11 @@ class Hit(BaseModel):
 
 
 def lexical_index(store: ClaimStore, name: str, generation: str) -> LexicalIndex:
-    """The BM25 index of `brief_<name>`, rebuilt only when its generation changed."""
+    """The BM25 index of `brief_<name>`, rebuilt only when its generation changed.
+
+    Cached per process; a local store also keeps it on disk (`<store>/lexical/<name>.pkl`,
+    written atomically) so a new process need not re-tokenise the whole collection.
+    """
     col = store.col(name)
     key = (store.location, name)
     stamp = f"{col.id}:{generation}"  # a recreated collection has a new id
@@ -58,10 +65,35 @@ def lexical_index(store: ClaimStore, name: str, generation: str) -> LexicalIndex
         cached = _CACHE.get(key)
         if cached and cached[0] == stamp:
             return cached[1]
-        got = col.get(include=["documents", "metadatas"])
-        index = LexicalIndex(got["ids"], got["documents"], got["metadatas"])
+        path = store.backend.store_dir / "lexical" / f"{name}.pkl" if store.backend.local else None
+        index = _load(path, stamp) if path else None
+        if index is None:
+            got = col.get(include=["documents", "metadatas"])
+            index = LexicalIndex(got["ids"], got["documents"], got["metadatas"])
+            if path:
+                _save(path, stamp, index)
         _CACHE[key] = (stamp, index)
         return index
+
+
+def _load(path: Path, stamp: str) -> LexicalIndex | None:
+    try:
+        with path.open("rb") as fh:
+            saved_stamp, index = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+        return None
+    return index if saved_stamp == stamp and isinstance(index, LexicalIndex) else None
+
+
+def _save(path: Path, stamp: str, index: LexicalIndex) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump((stamp, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:  # a read-only store still searches, just without the disk cache
+        pass
 
 
 def invalidate_cache() -> None:
@@ -110,36 +142,31 @@ def _dense(
     where: dict[str, Any] | None,
     broad_only: bool,
     accept: Any,
+    total: int,
+    passing: int,
 ) -> list[tuple[str, str, dict[str, Any]]]:
-    """Top `n` (id, document, metadata) by vector similarity that satisfy the filters.
+    """Top `n` (id, "", metadata) by vector similarity that satisfy the filters.
 
     Filters that keep most records (current version, not rejected) are applied after an
-    unfiltered over-fetch, which is much faster in Chroma than a filtered query; the
-    filtered query is the fallback when too few results survive.
+    unfiltered over-fetch sized by how many records pass them (`passing` of `total`),
+    which is much faster in Chroma than a filtered query; the filtered query is the
+    fallback when too few results survive. Documents are fetched later, for the final hits.
     """
-    col = store.col(name)
-    total = col.count()
-    if total == 0:
+    if total == 0 or passing == 0:
         return []
+    col = store.col(name)
     if where is None or broad_only:
-        fetch = min(total, n * 3 if where else n)
-        res = col.query(
-            query_embeddings=[vector], n_results=fetch, include=["documents", "metadatas"]
-        )
+        fetch = min(total, n if passing >= total else int(n * total / passing) + n)
+        res = col.query(query_embeddings=[vector], n_results=fetch, include=["metadatas"])
         rows = [
-            (i, d, m)
-            for i, d, m in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], strict=True)
-            if accept(m)
+            (i, "", m) for i, m in zip(res["ids"][0], res["metadatas"][0], strict=True) if accept(m)
         ]
-        if len(rows) >= n or fetch >= total:
+        if len(rows) >= min(n, passing) or fetch >= total:
             return rows[:n]
     res = col.query(
-        query_embeddings=[vector],
-        n_results=min(total, n),
-        where=where,
-        include=["documents", "metadatas"],
+        query_embeddings=[vector], n_results=min(total, n), where=where, include=["metadatas"]
     )
-    return list(zip(res["ids"][0], res["documents"][0], res["metadatas"][0], strict=True))
+    return [(i, "", m) for i, m in zip(res["ids"][0], res["metadatas"][0], strict=True)]
 
 
 def search(
@@ -199,19 +226,22 @@ def search(
             current_only=current_only,
         )
         rankings: list[list[tuple[str, str, dict[str, Any]]]] = []
+        index = lexical_index(store, name, gens.get(name, ""))  # also gives counts
+        if index.n == 0:
+            continue
+        mask = _mask(
+            index,
+            keys,
+            use_kind,
+            status if is_claims else None,
+            is_claims and status is None,
+            topic,
+            since,
+            until,
+            current_only,
+        )
+        passing = index.n if mask is None else int(mask.sum())
         if lexical:
-            index = lexical_index(store, name, gens.get(name, ""))
-            mask = _mask(
-                index,
-                keys,
-                use_kind,
-                status if is_claims else None,
-                is_claims and status is None,
-                topic,
-                since,
-                until,
-                current_only,
-            )
             ranked = index.search(query, n, mask)
             rankings.append([(index.ids[r], "", index.metas[r]) for r, _ in ranked])
         if dense and vector is not None:
@@ -232,7 +262,7 @@ def search(
                     return False
                 return not (claims and status is None and m.get("status") == "rejected")
 
-            rankings.append(_dense(store, name, vector, n, where, broad, accept))
+            rankings.append(_dense(store, name, vector, n, where, broad, accept, index.n, passing))
         for ranking in rankings:
             for rank, (rid, doc, meta) in enumerate(ranking):
                 score, _, old_doc, _ = fused.get(rid, (0.0, name, "", meta))
