@@ -18,7 +18,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.base
 
 demo: $(VENV)/.base
-	$(BIN)/brief ingest agent/data/demo
+	$(BIN)/brief weekly --demo
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest

@@ -24,6 +24,9 @@ class Context:
     model_spec: the model's spec or name, recorded on claims and in the brief.
     usage: the run's UsageTracker (token/cost budgets).
     demo: read the bundled demo feed and PDFs instead of arXiv.
+    reader: parses PDFs in worker processes (agent.nodes.readpool.ReaderPool); None parses
+        in-process under read_gate.
+    local_pdfs: brief these PDF files instead of fetching (benchmarks, local collections).
     out: where to write the brief (default: settings.briefs_dir/<kind>-<topic>-<end>.md).
     model_gate: bounds model calls running at once (settings.model_concurrency).
     read_gate: bounds PDF parsing running at once (settings.workers).
@@ -38,15 +41,29 @@ class Context:
     usage: Any = None
     demo: bool = False
     out: str | None = None
+    local_pdfs: list[str] | None = None
+    reader: Any = None
     model_gate: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(4))
     read_gate: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(1))
     fault: Callable[[str, str], None] | None = None
     on_event: Callable[[str, str], None] | None = None
+    pages_cache: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def model_name(self) -> str:
         """'extractive' without a model, else the model spec."""
         return "extractive" if self.model is None else self.model_spec
+
+    def pages(self, paper_key: str) -> list[str]:
+        """A paper's page texts from the store, read once per run."""
+        if paper_key not in self.pages_cache:
+            from agent.nodes.services import stored_pages
+
+            pages = stored_pages(self.store, paper_key)
+            if pages:
+                self.pages_cache[paper_key] = pages
+            return pages
+        return self.pages_cache[paper_key]
 
     def event(self, kind: str, detail: str = "") -> None:
         if self.on_event is not None:

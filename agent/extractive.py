@@ -108,6 +108,11 @@ def readable(text: str) -> str:
     return re.sub(r"(\w)- (\w)", r"\1\2", collapse(text))
 
 
+def statement_of(sentence: str) -> str:
+    """A sentence as a claim statement: readable, without a leading '(2)' or '(ii)'."""
+    return re.sub(r"^\((?:\d{1,2}|[ivx]{1,4}|[a-e])\)\s*", "", readable(sentence))
+
+
 def numbers_in(text: str) -> list[str]:
     """Numbers as written, with their unit (agent.grounding.numbers: no years, names, refs)."""
     from agent.grounding.numbers import extract_numbers
@@ -187,7 +192,7 @@ def extract_claims(pages: list[str], abstract: str = "", limit: int = 6) -> list
             if score < 3 or len(picked) >= limit:
                 break
             seen.add(sent.text)
-            statement = readable(sent.text)
+            statement = statement_of(sent.text)
             picked.append(
                 ClaimDraft(
                     kind=kind,  # type: ignore[arg-type]

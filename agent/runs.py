@@ -37,6 +37,7 @@ class RunRecord(BaseModel):
     model: str = "none"
     demo: bool = False
     out: str | None = None
+    local_pdfs: list[str] | None = None
     status: Literal["running", "done", "failed"] = "running"
     error: str = ""
     path: str = ""
@@ -87,14 +88,11 @@ def checkpointer(settings: Settings) -> Iterator[Any]:
 
 
 def open_run_store(settings: Settings) -> Any:
-    """The claim store a run reads and writes (store.chroma.open_store)."""
-    try:
-        from store.chroma import open_store
-    except ImportError:  # stand-in until the Chroma store lands
-        from agent.nodes.fallbacks import FileStore
+    """The claim store a run reads and writes (store.chroma.open_store), one call at a time."""
+    from agent.nodes.services import SerialStore
+    from store.chroma import open_store
 
-        return FileStore(settings.store_dir / "fallback")
-    return open_store(settings)
+    return SerialStore(open_store(settings))
 
 
 def build_context(
@@ -102,6 +100,7 @@ def build_context(
 ) -> Context:
     """Store, model and usage tracker for a run (`chat_model` overrides settings.model)."""
     from agent.llm.usage import UsageTracker
+    from agent.nodes.readpool import ReaderPool
 
     model = chat_model
     if model is None and record.model != "none":
@@ -115,16 +114,22 @@ def build_context(
         usage=UsageTracker.from_settings(settings),
         demo=record.demo,
         out=record.out,
+        local_pdfs=record.local_pdfs,
+        reader=ReaderPool(settings).start(),
         model_spec=record.model,
         **hooks,
     )
 
 
 def run_config(settings: Settings, run_id: str) -> dict[str, Any]:
-    """Thread id for the checkpointer; concurrency bound for the per-paper branches."""
+    """Thread id for the checkpointer; concurrency bound for the per-paper branches.
+
+    Branches mostly wait on the model and read gates (Context), so several branches per
+    model slot keep those gates full without holding many PDFs in memory at once.
+    """
     return {
         "configurable": {"thread_id": run_id},
-        "max_concurrency": 2 * settings.model_concurrency + settings.workers,
+        "max_concurrency": 4 * settings.model_concurrency + settings.workers,
         "recursion_limit": 200,
     }
 
@@ -180,6 +185,9 @@ def _execute(
             record.status, record.error = "failed", f"{type(exc).__name__}: {exc}"
             save_record(settings, record)
             raise
+        finally:
+            if ctx.reader is not None:
+                ctx.reader.close()
     result = summary(record, ctx, output)
     record.status, record.path, record.error = "done", result["path"], ""
     record.stats = {k: v for k, v in result["stats"].items() if isinstance(v, int)}
@@ -198,6 +206,7 @@ def run_brief(
     out: str | None = None,
     chat_model: Any = None,
     run_id: str | None = None,
+    local_pdfs: list[str] | None = None,
     on_event: Callable[[str, str], None] | None = None,
     fault: Callable[[str, str], None] | None = None,
 ) -> dict[str, Any]:
@@ -210,6 +219,7 @@ def run_brief(
         lang=lang,
         demo=demo,
         out=out,
+        local_pdfs=local_pdfs,
         model=settings.model if chat_model is None else getattr(chat_model, "model_name", "custom"),
     )
     graph_input = {"topic": topic, "window": window, "kind": kind, "lang": lang}

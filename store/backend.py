@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -41,6 +42,7 @@ class Backend:
         self.client: Any = None
         self._seen: dict[str, str] = {}
         self._lock_depth = 0
+        self._thread_lock = threading.RLock()  # threads of this process, one at a time
         self._lock_file: Any = None
         self.epoch = 0  # bumped when another client's writes were noticed
         self._connect()
@@ -152,10 +154,18 @@ class Backend:
 
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
-        """Exclusive across processes for a local store (re-entrant within one)."""
+        """Exclusive across processes and threads for a local store (re-entrant within a
+        thread)."""
         if not self.local:
             yield
             return
+        with self._thread_lock:
+            with self._process_lock():
+                yield
+
+    @contextlib.contextmanager
+    def _process_lock(self) -> Iterator[None]:
+        """The file lock, taken once by the outermost holder (the thread lock is held)."""
         if self._lock_depth:
             self._lock_depth += 1
             try:

@@ -71,7 +71,12 @@ def register(app: typer.Typer) -> None:
         settings = load_settings(
             model=model, lang=lang, budget_tokens=budget_tokens, budget_usd=budget_usd
         )
-        window = make_window(since=since).label
+        if demo:  # the bundled feed's own dates, not this week's
+            from agent.nodes.fetcher import demo_window
+
+            window = demo_window()
+        else:
+            window = make_window(since=since).label
         result = run_brief(
             settings,
             topic=topic,

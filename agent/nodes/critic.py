@@ -37,7 +37,7 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     paper = Paper.model_validate(state["paper"])
     ctx.check_fault("critic", paper.key)
-    pages = services.stored_pages(ctx.store, paper.key)
+    pages = ctx.pages(paper.key)
     pending = [Claim.model_validate(c) for c in state.get("pending", [])]
     passed: list[Claim] = []
     rejected: list[Claim] = []

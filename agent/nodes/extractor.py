@@ -55,7 +55,7 @@ def extract(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     paper = Paper.model_validate(state["paper"])
     ctx.check_fault("extract", paper.key)
     stats: dict[str, int] = {}
-    pages = services.stored_pages(ctx.store, paper.key)
+    pages = ctx.pages(paper.key)
     if ctx.model is None:
         found = PaperClaims(claims=extractive.extract_claims(pages, paper.abstract))
     else:

@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Send
 
 from agent.context import Context
+from agent.nodes import services
 from agent.state import BriefState
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -64,12 +65,22 @@ def demo_tasks() -> list[dict[str, Any]]:
     ]
 
 
+def demo_window() -> str:
+    """The window the demo feed spans (its papers' dates), so the brief dates them truly."""
+    days = sorted(date.fromisoformat(t["published"]) for t in demo_tasks() if t["published"])
+    return f"{days[0].isoformat()}..{days[-1].isoformat()}"
+
+
 def topic_tasks(state: BriefState, ctx: Context) -> tuple[list[dict[str, Any]], list[dict], int]:
     """Search arXiv for the topic in the window and download the PDFs (the reader reads)."""
     from agent.sources.fetch import fetch_topic
 
     report = fetch_topic(
-        ctx.settings, topic=state["topic"], window=state["window"], store=ctx.store, read=False
+        ctx.settings,
+        topic=state["topic"],
+        window=state["window"],
+        store=services.fetch_store(ctx.store),
+        read=False,
     )
     tasks = [
         _task(
@@ -96,7 +107,10 @@ def topic_tasks(state: BriefState, ctx: Context) -> tuple[list[dict[str, Any]], 
 def fetch(state: BriefState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Find the papers of the window; skipped and filtered ones become failures."""
     ctx = runtime.context
-    if ctx.demo:
+    if ctx.local_pdfs is not None:
+        tasks = [_task(pdf_path=p, source="pdf") for p in ctx.local_pdfs]
+        failures, downloads = [], 0
+    elif ctx.demo:
         tasks, failures, downloads = demo_tasks(), [], 0
     else:
         tasks, failures, downloads = topic_tasks(state, ctx)

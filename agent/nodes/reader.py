@@ -31,19 +31,27 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Parse the PDF (unless this exact file is stored) and load its pages."""
     ctx = runtime.context
     task = state["task"]
-    name = task.get("arxiv_id") or Path(task["pdf_path"]).name
+    name = (
+        f"{task['arxiv_id']}{task.get('arxiv_version') or ''}"
+        if task.get("arxiv_id")
+        else Path(task["pdf_path"]).name
+    )
     ctx.check_fault("read", name)
     stats = {"papers_read": 1}
     try:
         sha = services.file_sha256(task["pdf_path"])
         paper = services.stored_paper(ctx.store, sha)
-        pages = services.stored_pages(ctx.store, paper.key) if paper else []
+        pages = ctx.pages(paper.key) if paper else []
         if not pages:
-            with ctx.read_gate:
-                parsed = services.parse_pdf(task["pdf_path"], ctx.settings)
+            if ctx.reader is not None:
+                parsed = ctx.reader.read(task["pdf_path"])
+            else:
+                with ctx.read_gate:
+                    parsed = services.parse_pdf(task["pdf_path"], ctx.settings)
             parsed = parsed.model_copy(update={"paper": _fill(parsed.paper, task)})
             services.store_paper(ctx.store, parsed, task.get("source") or "pdf", [])
             paper, pages = parsed.paper, parsed.pages
+            ctx.pages_cache[paper.key] = pages
             stats["pdf_parsed"] = 1
     except Exception as exc:  # one bad paper never stops the run
         ctx.event("failed", f"{name}: {exc}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +64,7 @@ def glossary(extra: dict[str, str] | None = None) -> dict[str, str]:
 # --- reading -----------------------------------------------------------------------------
 def parse_pdf(path: str, settings: Any) -> ParsedPaper:
     """Read one PDF with the configured engine (agent.sources.pdf.read_pdf)."""
-    try:
-        from agent.sources.pdf import read_pdf
-    except ImportError:
-        from agent.nodes.fallbacks import read_pdf
+    from agent.sources.pdf import read_pdf
 
     return read_pdf(
         path,
@@ -125,16 +124,67 @@ def structured(
 # --- store -------------------------------------------------------------------------------
 def store_paper(store: Any, parsed: ParsedPaper, source: str, topics: list[str]) -> str:
     """Store a parsed paper: 'added', 'unchanged' or 'new_version'."""
-    if hasattr(store, "store_parsed"):
-        return str(store.store_parsed(parsed))
     from store.ingest import store_parsed
 
+    if isinstance(store, SerialStore):  # the whole operation under the one lock
+        return str(store.serially(store_parsed, parsed, source=source, topics=topics))
     return str(store_parsed(store, parsed, source=source, topics=topics))
 
 
 def stored_paper(store: Any, sha256: str) -> Paper | None:
-    """The stored paper with this PDF hash, if any."""
-    return store.get_paper_by_sha(sha256)
+    """The stored, complete paper version read from the PDF with this hash, if any."""
+    if hasattr(store, "get_paper_by_sha"):
+        return store.get_paper_by_sha(sha256)
+    got = store.col("papers").get(where={"sha256": sha256}, include=["metadatas"])
+    for meta in got["metadatas"]:
+        if meta.get("complete"):
+            return Paper.model_validate_json(meta["json"])
+    return None
+
+
+class SerialStore:
+    """The store with its calls made one at a time: the per-paper branches run in threads,
+    and the Chroma client is not safe to initialise from several threads at once."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self._lock = threading.RLock()
+
+    def serially(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`fn(store, ...)` with the raw store, holding the lock throughout: operations that
+        take the store's own write lock must not interleave with single calls."""
+        with self._lock:
+            return fn(self._store, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._store, name)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return value(*args, **kwargs)
+
+        return call
+
+
+class _FetchView:
+    """What the fetcher asks of the store (`has_paper`), on a store that lacks it."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def has_paper(self, arxiv_id: str, version: str | None) -> bool:
+        meta = self.store.paper_meta(f"{arxiv_id}{version or ''}")
+        return bool(meta and meta.get("complete"))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def fetch_store(store: Any) -> Any:
+    """The store as the fetcher wants it."""
+    return store if hasattr(store, "has_paper") else _FetchView(store)
 
 
 def stored_pages(store: Any, paper_key: str) -> list[str]:

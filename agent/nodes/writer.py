@@ -123,7 +123,7 @@ def write(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     claims = [Claim.model_validate(c) for c in state.get("claims", [])]
     memo = cache.load(ctx.settings.runs_dir, paper.key, ctx.model_name)
     meta = state.get("meta") or memo.get("meta") or {}
-    pages = services.stored_pages(ctx.store, paper.key)
+    pages = ctx.pages(paper.key)
     abstract = abstract_of(paper, pages)
     problems = missing_fields(paper, meta, abstract, claims)
     if problems:
