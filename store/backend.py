@@ -116,7 +116,7 @@ class Backend:
             except (OSError, ValueError):
                 return {}
         meta = self._meta()
-        got = meta.get(include=["documents"])
+        got = get_all(meta, include=["documents"])
         return dict(zip(got["ids"], got["documents"] or [], strict=False))
 
     def _meta(self) -> Any:
@@ -159,9 +159,8 @@ class Backend:
         if not self.local:
             yield
             return
-        with self._thread_lock:
-            with self._process_lock():
-                yield
+        with self._thread_lock, self._process_lock():
+            yield
 
     @contextlib.contextmanager
     def _process_lock(self) -> Iterator[None]:
@@ -196,6 +195,26 @@ class Backend:
             self._lock_depth = 0
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
+
+
+GET_PAGE = 5000  # records per get: an unbounded get fails past SQLite's variable limit
+
+
+def get_all(col: Any, **kwargs: Any) -> dict[str, Any]:
+    """`col.get(**kwargs)` for any number of records, fetched page by page (one get of a
+    whole collection fails at a few ten thousand records: "too many SQL variables")."""
+    include = list(kwargs.get("include", ["documents", "metadatas"]))
+    out: dict[str, Any] = {"ids": [], **{name: [] for name in include}}
+    offset = 0
+    while True:
+        got = col.get(limit=GET_PAGE, offset=offset, **kwargs)
+        out["ids"] += got["ids"]
+        for name in include:
+            part = got.get(name)
+            out[name] += list(part) if part is not None else []
+        if len(got["ids"]) < GET_PAGE:
+            return out
+        offset += GET_PAGE
 
 
 class _NoEmbedding:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import StoreError
-from store.backend import Backend, no_embedding
+from store.backend import Backend, get_all, no_embedding
 from store.embeddings import Embedder, make_embedder, resolve_spec
 from store.schemas import ARXIV_ID_RE, BriefRecord, Chunk, Claim, Paper
 
@@ -157,8 +157,11 @@ class ClaimStore:
                 on_batch(len(batch_docs))
 
     def _get(self, name: str, **kwargs: Any) -> dict[str, Any]:
+        """`get` on a collection; without ids or a limit, page by page (store.backend)."""
         self._refresh()
-        return self.col(name).get(**kwargs)
+        if "ids" in kwargs or "limit" in kwargs:
+            return self.col(name).get(**kwargs)
+        return get_all(self.col(name), **kwargs)
 
     # --- papers --------------------------------------------------------------------------
     def paper_meta(self, key: str) -> dict[str, Any] | None:

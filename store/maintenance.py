@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from store.backend import get_all
 from store.chroma import BATCH, EMBEDDED, PREFIX, SCHEMA_VERSION, ClaimStore
 
 
@@ -23,7 +24,7 @@ def reindex(store: ClaimStore, on_batch: Callable[[int], None] | None = None) ->
         embedder = store.embedder
         for name in EMBEDDED:
             old = store.col(name)
-            got = old.get(include=["documents", "metadatas"])
+            got = get_all(old, include=["documents", "metadatas"])
             tmp_name = f"{PREFIX}{name}-reindex"
             for col in client.list_collections():
                 if col.name == tmp_name:  # left over from an interrupted run

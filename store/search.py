@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel
 
+from store.backend import get_all
 from store.chroma import build_where, date_int
 from store.lexical import LexicalIndex
 
@@ -68,7 +69,7 @@ def lexical_index(store: ClaimStore, name: str, generation: str) -> LexicalIndex
         path = store.backend.store_dir / "lexical" / f"{name}.pkl" if store.backend.local else None
         index = _load(path, stamp) if path else None
         if index is None:
-            got = col.get(include=["documents", "metadatas"])
+            got = get_all(col, include=["documents", "metadatas"])
             index = LexicalIndex(got["ids"], got["documents"], got["metadatas"])
             if path:
                 _save(path, stamp, index)

@@ -7,6 +7,7 @@ Papers are the bundled demo PDFs read by the real reader.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -286,3 +287,42 @@ def test_another_embedding_provider_is_a_clear_error_until_reindexed(store, demo
         open_store(load_settings(chroma_url=store.backend.url, embeddings="hash"))
     auto = load_settings(chroma_url=store.backend.url, embeddings="auto")
     assert open_store(auto).spec == "hash:256"  # auto keeps what the store has
+
+
+def test_whole_collection_reads_go_page_by_page(store, demo_parsed, monkeypatch):
+    """Stats, listings, the lexical index and reindex read every record in pages: one get of
+    a whole collection fails past SQLite's variable limit (seen at 50k chunks)."""
+    import store.backend as backend
+    from store.maintenance import reindex
+    from store.search import invalidate_cache, lexical_index
+
+    for parsed in demo_parsed.values():
+        store_parsed(store, parsed)
+    chunks = sum(len(p.chunks) for p in demo_parsed.values())
+    full = store.stats()
+    from chromadb.api.models.Collection import Collection
+
+    unbounded: list[str] = []
+    real_get = Collection.get
+
+    def bounded_get(self, *args, **kwargs):
+        if not args and kwargs.get("ids") is None and kwargs.get("limit") is None:
+            unbounded.append(self.name)
+        got = real_get(self, *args, **kwargs)
+        assert kwargs.get("limit") is None or len(got["ids"]) <= kwargs["limit"]
+        return got
+
+    monkeypatch.setattr(Collection, "get", bounded_get)
+    monkeypatch.setattr(backend, "GET_PAGE", 7)  # far fewer than the chunks of one paper
+    invalidate_cache()
+    if store.backend.local:  # and no saved lexical index: it is rebuilt from the collection
+        shutil.rmtree(store.backend.store_dir / "lexical", ignore_errors=True)
+    assert store.stats() == full and full["chunks"] == chunks
+    assert {p.arxiv_id for p in store.list_papers()} == set(demo_parsed)
+    hit = store.search("Distance-decay Dropout", k=1)[0]
+    assert hit.arxiv_id == "2508.14148"
+    gens = store.backend.generations()
+    assert len(lexical_index(store, "chunks", gens.get("chunks", "")).ids) == chunks
+    assert reindex(store) >= chunks
+    assert store.stats()["chunks"] == chunks
+    assert unbounded == []
