@@ -86,14 +86,17 @@ def render_brief(
     kind: str,
     lang: str,
     topic: str,
+    topic_title: str,
     window: tuple[date, date],
     papers: list[dict[str, Any]],
     failures: list[dict[str, str]],
     generated: datetime,
     model: str | None,
     terms: dict[str, str],
+    facts: dict[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """(Markdown, sidecar) for a brief."""
+    """(Markdown, sidecar) for a brief. `facts` are what the publisher read from the store
+    for the store-backed kinds (agent.formats.facts); a daily brief is the weekly format."""
     env = environment()
     results = ordered(papers)
     entries = [entry(r, lang, terms, env) for r in results]
@@ -107,19 +110,43 @@ def render_brief(
         for r in results
         for d in r.get("dropped", [])
     ]
+    from agent.formats import STORE_KINDS
+
+    if kind in STORE_KINDS:
+        from agent.formats.fields import render_kind
+
+        return render_kind(
+            kind,
+            env=env,
+            lang=lang,
+            topic=topic,
+            topic_title=topic_title,
+            window=window,
+            results=results,
+            entries=entries,
+            failures=failures,
+            dropped=dropped,
+            generated=generated,
+            model=model,
+            facts=facts or {},
+        )
     start, end = window
     extractive = model is None
+    span = {"zh": f"{start} 至 {end} 的", "en": f" from {start} to {end}"}
+    if start == end:
+        span = {"zh": f"{end} 的", "en": f" of {end}"}
     if lang == "zh":
-        title = f"{topic} 论文分析报告 — {end.year} 年 {end.month} 月 {end.day} 日"
-        description = f"{start} 至 {end} 的 {topic} 论文：每篇一句话简报与详细信息" + (
+        title = f"{topic_title} 论文分析报告 — {end.year} 年 {end.month} 月 {end.day} 日"
+        description = f"{span['zh']}{topic_title}论文：每篇一句话简报与详细信息" + (
             "（抽取式，未使用语言模型）" if extractive else ""
         )
     else:
-        title = f"{topic} paper analysis — {end:%B} {end.day}, {end.year}"
-        description = f"{topic} papers from {start} to {end}: one-sentence briefs and details" + (
+        title = f"{topic_title} paper analysis — {end:%B} {end.day}, {end.year}"
+        description = f"{topic_title} papers{span['en']}: one-sentence briefs and details" + (
             " (extractive, no language model)" if extractive else ""
         )
-    markdown = env.get_template(f"brief.{kind}.md.j2").render(
+    template = "weekly" if kind == "daily" else kind
+    markdown = env.get_template(f"brief.{template}.md.j2").render(
         title=title,
         date=end.isoformat(),
         description=description,
@@ -135,7 +162,14 @@ def render_brief(
         extractive=extractive,
         model=model or "none",
     )
-    return markdown, sidecar(markdown, entries, results)
+    changed: list[dict[str, Any]] = []
+    if facts and "earlier_results" in facts:  # what changed since last time (issue 7)
+        from agent.formats.changes import with_changes
+
+        markdown, changed = with_changes(markdown, env, results, facts["earlier_results"], lang)
+    side = sidecar(markdown, entries, results)
+    side["sentences"] += changed
+    return markdown, side
 
 
 def sidecar(

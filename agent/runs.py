@@ -207,10 +207,15 @@ def run_brief(
     chat_model: Any = None,
     run_id: str | None = None,
     local_pdfs: list[str] | None = None,
+    left_out: list[dict[str, str]] | None = None,
     on_event: Callable[[str, str], None] | None = None,
     fault: Callable[[str, str], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the workflow once; returns the --json summary (path, counts, failures)."""
+    """Run the workflow once; returns the --json summary (path, counts, failures).
+
+    `left_out`: papers the caller could not include before the run ({"item", "stage",
+    "reason"}); the brief lists them with the run's own failures.
+    """
     record = RunRecord(
         run_id=run_id or f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}",
         kind=kind,
@@ -222,7 +227,9 @@ def run_brief(
         local_pdfs=local_pdfs,
         model=settings.model if chat_model is None else getattr(chat_model, "model_name", "custom"),
     )
-    graph_input = {"topic": topic, "window": window, "kind": kind, "lang": lang}
+    graph_input: dict[str, Any] = {"topic": topic, "window": window, "kind": kind, "lang": lang}
+    if left_out:
+        graph_input["left_out"] = left_out
     return _execute(
         settings, record, graph_input, chat_model, {"on_event": on_event, "fault": fault}
     )

@@ -91,9 +91,7 @@ class Settings(BaseSettings):
     arxiv_delay: float = Field(
         3.0, ge=0, description="Seconds between arXiv API calls (arXiv asks for at least 3)."
     )
-    download_concurrency: int = Field(
-        2, ge=1, le=16, description="PDF downloads running at once."
-    )
+    download_concurrency: int = Field(2, ge=1, le=16, description="PDF downloads running at once.")
     download_delay: float = Field(
         1.0, ge=0, description="Minimum seconds between requests to the same host."
     )
@@ -136,7 +134,10 @@ class Settings(BaseSettings):
     )
     model_concurrency: int = Field(4, ge=1, le=64, description="Model calls running at once.")
     max_reask: int = Field(
-        2, ge=0, le=5, description="Times a model is asked again after an invalid structured answer."
+        2,
+        ge=0,
+        le=5,
+        description="Times a model is asked again after an invalid structured answer.",
     )
     budget_tokens: int | None = Field(
         None, ge=1, description="Stop new model calls after this many tokens in a run."

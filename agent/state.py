@@ -8,7 +8,7 @@ so that the per-paper branches (run in parallel with `Send`) only ever append.
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, NotRequired, TypedDict
 
 
 def merge_counts(left: dict[str, int] | None, right: dict[str, int] | None) -> dict[str, int]:
@@ -31,8 +31,9 @@ class BriefInput(TypedDict):
 
     topic: str
     window: str  # "2026-11-16..2026-11-23" (resolved by the CLI so that resume is stable)
-    kind: str  # "weekly"
+    kind: str  # "weekly" | "daily" | "deepdive" | "trends" | "catalog" (agent.formats)
     lang: str  # "zh" | "en"
+    left_out: NotRequired[list[dict[str, str]]]  # papers left out before the run (not found)
 
 
 class BriefOutput(TypedDict):

@@ -187,7 +187,9 @@ def test_slash_commands_on_a_session(settings: Any, view: StoreView, tmp_path: P
         run_command(session, "/model nonsense:x", lines.append)
         assert lines[-1].startswith("model unchanged") and session.model_spec == "none"
         run_command(session, "/deepdive 2509.18085", lines.append)
-        assert "deepdive" in lines[-1] and len(lines[-1].splitlines()) == 1
+        assert lines[-1].startswith("deepdive written: ") and "(1 papers)" in lines[-1]
+        deep = Path(lines[-1].split(": ", 1)[1].rsplit(" (", 1)[0]).read_text(encoding="utf-8")
+        assert "## 📊 概览" in deep and "[arXiv:2509.18085" in deep
         run_command(session, "/save " + str(tmp_path / "a" / "chat.md"), lines.append)
         saved = (tmp_path / "a" / "chat.md").read_text(encoding="utf-8")
         assert QUESTION in saved and "**Sources**" in saved and "[arXiv:" in saved

@@ -56,7 +56,7 @@ def serve(server: ArxivServer) -> tuple[list[FeedEntry], FeedEntry, FeedEntry]:
     return papers, off_topic, broken
 
 
-def test_weekly_from_the_fixture_arxiv_server(arxiv_server: ArxivServer) -> None:
+def test_weekly_from_the_fixture_arxiv_server(arxiv_server: ArxivServer) -> None:  # noqa: F811
     papers, off_topic, broken = serve(arxiv_server)
     settings = load_settings(
         arxiv_api_url=arxiv_server.api_url,

@@ -6,7 +6,6 @@ not built yet becomes one line saying so, never a traceback.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -83,24 +82,22 @@ def lint(path: str, pages_for: Any = None) -> list[str]:
     return [head, *flags, *([f"  ... {more} more"] if more > 0 else [])]
 
 
-def deepdive_available() -> bool:
-    """Whether a `brief deepdive` command is registered."""
-    from agent.cli.app import app
-
-    return any(
-        (c.name or getattr(c.callback, "__name__", "")) == "deepdive"
-        for c in app.registered_commands
+def deepdive(settings: Any, model: Any, ids: list[str]) -> str:
+    """Write a deep dive on these papers (agent.formats.service.deepdive); returns its path."""
+    try:
+        from agent.formats.service import deepdive as run_deepdive
+    except ModuleNotFoundError as exc:
+        return _missing("/deepdive", str(exc.name))
+    try:
+        result = run_deepdive(settings, ids, chat_model=model)
+    except BriefError as exc:
+        return f"deepdive failed: {exc}"
+    left_out = len(result.get("failures", []))
+    return (
+        f"deepdive written: {result.get('path')} ({result.get('papers', 0)} papers"
+        + (f", {left_out} not included" if left_out else "")
+        + ")"
     )
-
-
-def deepdive(paper: str) -> str:
-    if not deepdive_available():
-        return "/deepdive: there is no deepdive command in this build yet."
-    module = importlib.import_module("agent.cli.deepdive")
-    service = getattr(module, "run_deepdive", None)
-    if service is None:
-        return f"/deepdive: run `brief deepdive {paper}` in a shell."
-    return _summary(service(paper))
 
 
 def _summary(result: Any) -> str:

@@ -136,7 +136,12 @@ def cmd_weekly(session: ChatSession, arg: str, say: Say) -> None:
 
 
 def cmd_deepdive(session: ChatSession, arg: str, say: Say) -> None:
-    say(actions.deepdive(arg.strip()))
+    ids = arg.split()
+    if not ids:
+        say("usage: /deepdive ARXIV_ID...")
+        return
+    say(actions.deepdive(session.settings, session.model, ids))
+    session.view.refresh()
 
 
 def cmd_lint(session: ChatSession, arg: str, say: Say) -> None:
@@ -205,7 +210,7 @@ COMMANDS: dict[str, Command] = {
     "filter": Command(cmd_filter, "k=v", "topic=, since=, until=, paper= (off: none)"),
     "fetch": Command(cmd_fetch, "TOPIC", "fetch new arXiv papers on a topic"),
     "weekly": Command(cmd_weekly, "[TOPIC]", "write this week's brief"),
-    "deepdive": Command(cmd_deepdive, "ID", "a deep dive on one paper"),
+    "deepdive": Command(cmd_deepdive, "ID...", "a deep dive on these papers"),
     "lint": Command(cmd_lint, "FILE", "check a brief's citations and numbers"),
     "model": Command(cmd_model, "SPEC", "switch model: none, openai:..., llamacpp:..."),
     "thread": Command(cmd_thread, "NAME", "switch to (or start) a thread"),

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "agent.cli.ingest",
     "agent.cli.fetch",
     "agent.cli.brief",
+    "agent.cli.formats",
     "agent.cli.chat",
     "agent.cli.runs",
     "agent.cli.models",

@@ -67,8 +67,10 @@ def register(app: typer.Typer) -> None:
             print_json(report)
             return
         out = stdout()
-        out.print(f"[bold]data dir[/]  {report['home']}"
-                  + ("" if report["home_exists"] else "  (not created yet)"))
+        out.print(
+            f"[bold]data dir[/]  {report['home']}"
+            + ("" if report["home_exists"] else "  (not created yet)")
+        )
         out.print("[bold]settings[/]")
         for key, value in report["settings"].items():
             out.print(f"  {key} = {value!r}", highlight=False)

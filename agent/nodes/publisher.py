@@ -11,6 +11,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import Context
+from agent.formats.facts import store_facts
 from agent.nodes import services
 from agent.nodes.fetcher import parse_window
 from agent.render import ordered, render_brief
@@ -27,6 +28,17 @@ def brief_path(ctx: Context, state: BriefState) -> Path:
     return ctx.settings.briefs_dir / name
 
 
+def topic_title(ctx: Context, name: str, lang: str) -> str:
+    """The topic profile's display title (its name when the profile has none)."""
+    try:
+        from agent.topics import get_topic
+
+        topic = get_topic(ctx.settings, name)
+    except Exception:  # an unknown topic was already reported by the fetcher
+        return name
+    return (topic.title_zh if lang == "zh" else "") or topic.title or name
+
+
 def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(".md") + ".json")
 
@@ -35,7 +47,8 @@ def publish(state: BriefState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Write `<brief>.md` and `<brief>.json`; return the path, stats and failures."""
     ctx = runtime.context
     papers = ordered(state.get("papers", []))
-    failures = list({(f["item"], f["stage"]): f for f in state.get("failures", [])}.values())
+    found = state.get("left_out", []) + state.get("failures", [])
+    failures = list({(f["item"], f["stage"]): f for f in found}.values())
     window = parse_window(state["window"])
     stats = dict(state.get("counts", {}))
     stats |= {
@@ -46,18 +59,20 @@ def publish(state: BriefState, runtime: Runtime[Context]) -> dict[str, Any]:
             len([d for d in p["dropped"] if d.get("kind") != "sentence"]) for p in papers
         ),
     }
+    path = brief_path(ctx, state)
     markdown, side = render_brief(
         kind=state["kind"],
         lang=state["lang"],
         topic=state["topic"],
+        topic_title=topic_title(ctx, state["topic"], state["lang"]),
         window=window,
         papers=papers,
         failures=failures,
         generated=datetime.now(UTC),
         model=None if ctx.model is None else ctx.model_spec,
         terms=services.glossary(ctx.settings.glossary),
+        facts=store_facts(ctx.settings, ctx.store, dict(state), path),
     )
-    path = brief_path(ctx, state)
     side |= {
         "brief": path.name,
         "kind": state["kind"],

@@ -1,0 +1,171 @@
+"""Template fields of a monthly trend report (seeds 000/001): core trends and per-direction
+heat tables counted from the store (this window against the previous one), hot papers and
+open problems from verified claims, and a reading list. What papers cannot support
+(industry news, conference statistics, maturity and adoption ratings) is left out."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from agent.formats import common, heat
+from agent.formats.taxonomy import hits
+from agent.formats.trace import Trace, cell, claim_text
+from agent.topics import TopicProfile
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def row_line(row: dict[str, Any], tr: Trace, label: str = "") -> str:
+    """One heat table row, traced to the papers it counts."""
+    name = label or cell(row["technique"])
+    text = f"| {name} | {row['current']} | {row['previous']} | {row['fire']} | {row['change']} |"
+    return tr.count(text, {"papers": row["papers"], "previous_papers": row["previous_papers"]})
+
+
+def direction_papers(direction: Any, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [p for p in pairs if hits(direction, p["result"]["paper"])]
+
+
+def work_line(pair: dict[str, Any], lang: str, tr: Trace) -> str:
+    result, entry = pair["result"], pair["entry"]
+    link = common.title_link(result, entry["title"])
+    picks = common.numbered_results(result) or common.by_kind(result, "result", "method")
+    if not picks:
+        return tr.claims(f"- {link}", result["key"], [])
+    return tr.claims(f"- {link} — {claim_text(picks[0], lang)}", result["key"], [picks[0]])
+
+
+def open_lines(pairs: list[dict[str, Any]], lang: str, tr: Trace) -> list[str]:
+    out = []
+    for pair in pairs:
+        for claim in common.by_kind(pair["result"], "limitation"):
+            text = (
+                f"- {claim_text(claim, lang)}（{pair['entry']['title']}）"
+                if lang == "zh"
+                else (f"- {claim_text(claim, lang)} ({pair['entry']['title']})")
+            )
+            out.append(tr.claims(text, pair["result"]["key"], [claim]))
+    return out or [
+        _t(
+            lang,
+            "- 本期该方向的论文没有经核验的局限性论断。",
+            "- No verified limitation claim among this period's papers in the direction.",
+        )
+    ]
+
+
+def trends_fields(
+    results: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    topic: TopicProfile,
+    facts: dict[str, Any],
+    lang: str,
+    tr: Trace,
+) -> dict[str, Any]:
+    current, previous = facts["current"], facts["previous"]
+    prev_window = (
+        date.fromisoformat(facts["previous_window"][0]),
+        date.fromisoformat(facts["previous_window"][1]),
+    )
+    table = heat.heat_table(topic, current, previous, lang)
+    pairs = [{"result": r, "entry": e} for r, e in zip(results, entries, strict=True)]
+    total = tr.count(
+        _t(
+            lang,
+            f"本期库中共有 {len(current)} 篇该主题论文（上期 {len(previous)} 篇），其中 {len(results)} 篇经解读。",
+            f"Papers on the topic in the store: {len(current)} this period, {len(previous)} in the previous one; read: {len(results)}.",
+        ),
+        {
+            "papers": sorted(p["key"] for p in current),
+            "previous_papers": sorted(p["key"] for p in previous),
+        },
+    )
+    ranked = sorted(
+        (d for d in table if d["total"]["current"]), key=lambda d: -d["total"]["current"]
+    )
+    summary = []
+    for i, d in enumerate(ranked[:5], 1):
+        t = d["total"]
+        text = _t(
+            lang,
+            f"{i}. **{d['name']}** — 本期 {t['current']} 篇，上期 {t['previous']} 篇（{t['change']}）",
+            f"{i}. **{d['name']}** — papers: {t['current']} this period, {t['previous']} before ({t['change']})",
+        )
+        direction = next(x for x in topic.directions if x.name == d["direction"])
+        best = sorted(
+            direction_papers(direction, pairs),
+            key=lambda p: (-len(common.numbered_results(p["result"])), p["entry"]["title"]),
+        )
+        if best:
+            title = best[0]["entry"]["title"]
+            text += _t(lang, f"；代表工作：《{title}》", f"; representative: “{title}”")
+        summary.append(
+            tr.count(text, {"papers": t["papers"], "previous_papers": t["previous_papers"]})
+        )
+    now = facts["current_window"]
+    this_window = (date.fromisoformat(now[0]), date.fromisoformat(now[1]))
+    legend = "> " + heat.legend(this_window, prev_window, lang)
+    sections, quiet = [], []
+    for d in table:
+        t = d["total"]
+        if not (t["current"] or t["previous"]):
+            quiet.append(d["name"])
+            continue
+        direction = next(x for x in topic.directions if x.name == d["direction"])
+        mine = direction_papers(direction, pairs)
+        how = {
+            "how": "the heat marks' tiers and the two windows",
+            "windows": facts["previous_window"],
+        }
+        sections.append(
+            {
+                "name": d["name"],
+                "legend": tr.count(legend, how),
+                "rows": [row_line(r, tr) for r in d["rows"]]
+                + [
+                    row_line(
+                        t,
+                        tr,
+                        _t(lang, f"**合计：{cell(d['name'])}**", f"**Total: {cell(d['name'])}**"),
+                    )
+                ],
+                "works": [work_line(p, lang, tr) for p in mine]
+                or [
+                    _t(
+                        lang,
+                        "- 本期该方向没有经解读的论文（见上期计数）。",
+                        "- No paper of this direction was read this period.",
+                    )
+                ],
+                "open": open_lines(mine, lang, tr) if mine else [],
+            }
+        )
+    order = sorted(
+        pairs,
+        key=lambda p: (-len(common.numbered_results(p["result"])), p["entry"]["title"].lower()),
+    )
+    reading = []
+    for i, p in enumerate(order, 1):
+        n = len(common.numbered_results(p["result"]))
+        link = common.title_link(p["result"], p["entry"]["title"])
+        text = _t(
+            lang,
+            f"{i}. {link} — {n} 条含数字的经核验结果",
+            f"{i}. {link} — {n} verified results with figures",
+        )
+        reading.append(
+            tr.count(
+                text, {"papers": [p["result"]["key"]], "how": "verified result claims with numbers"}
+            )
+        )
+    return {
+        "total_line": total,
+        "summary": summary,
+        "sections": sections,
+        "quiet": ("、" if lang == "zh" else ", ").join(quiet),
+        "reading": reading,
+        "heat": table,
+    }
