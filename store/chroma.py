@@ -373,7 +373,7 @@ class ClaimStore:
     def add_claims(self, claims: Iterable[Claim]) -> int:
         """Store claims (upsert by claim_id); they inherit their paper's current flag and
         topics. Returns how many were written."""
-        claims = list(claims)
+        claims = list({c.claim_id: c for c in claims}.values())  # the same claim once
         if not claims:
             return 0
         with self.backend.write_lock():

@@ -95,6 +95,29 @@ def test_claim_that_never_verifies_is_dropped_and_listed() -> None:
     assert "99.5%" not in body
 
 
+def test_a_claim_the_model_states_twice_is_checked_and_stored_once() -> None:
+    judge = FakeJudge()
+
+    def mutate(paper: str, n: int, answer: dict[str, Any]) -> dict[str, Any]:
+        answer["claims"] = answer["claims"] + [dict(answer["claims"][0])]
+        return answer
+
+    judge.mutate_claims = mutate
+    result = run(fake_model(judge))
+    assert result["papers"] == 3 and not result["failures"]
+    from store.chroma import open_store
+
+    store = open_store(load_settings())
+    try:
+        stored = store.get_claims()
+        verified = store.stats()["claims_by_status"]["verified"]
+    finally:
+        store.close()
+    ids = [c.claim_id for c in stored]
+    assert ids and len(ids) == len(set(ids))
+    assert result["claims_verified"] == verified  # the repeat is not counted twice
+
+
 def test_reviewer_sends_an_untraceable_number_back_then_removes_it() -> None:
     judge = FakeJudge()
     seen: list[str] = []

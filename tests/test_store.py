@@ -176,6 +176,7 @@ def test_claims_are_added_filtered_and_updated(store, demo_parsed):
     ]
     assert store.add_claims(claims) == 3
     assert store.add_claims(claims) == 3  # upsert by claim_id: still three
+    assert store.add_claims([*claims, claims[0]]) == 3  # the same claim twice in one call
     assert store.stats()["claims_by_status"] == {"pending": 3, "verified": 0, "rejected": 0}
     assert store.get_claim(claims[0].claim_id) == claims[0]
     assert [c.kind for c in store.get_claims("2505.15781", kind="result")] == ["result"]

@@ -73,7 +73,7 @@ def extract(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
             }
         stats["llm_calls"] = 1
     known = {c["statement"] for c in state.get("claims", [])}
-    pending = [
+    drafts = [
         Claim(
             paper_key=paper.key,
             arxiv_id=paper.arxiv_id,
@@ -84,10 +84,12 @@ def extract(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
             page=d.page,
             numbers=d.numbers,
             extractor=ctx.model_name,
-        ).model_dump(mode="json")
+        )
         for d in found.claims
         if d.statement not in known
     ]
+    unique = {c.claim_id: c for c in drafts}  # a model may state the same claim twice
+    pending = [c.model_dump(mode="json") for c in unique.values()]
     update: dict[str, Any] = {"pending": pending, "rejected": [], "counts": stats}
     if not state.get("meta"):
         update["meta"] = page_one_meta(paper, pages, found)

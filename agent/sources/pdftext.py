@@ -194,7 +194,7 @@ def _u16len(text: str) -> int:
     """Length in UTF-16 code units: PDFium's text indexes count surrogate pairs as two."""
     if text.isascii():
         return len(text)
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _extract_pdfium(path: Path, wants_font: FontFilter | None) -> RawDocument:
