@@ -32,7 +32,7 @@ def test_json_contract(demo_pdfs: list[Path], tmp_path: Path) -> None:
     assert set(report) == {"papers", "errors"}
     assert len(report["papers"]) == 3
     for paper in report["papers"]:
-        assert set(paper) == PAPER_KEYS
+        assert set(paper) == PAPER_KEYS | {"stored"} and paper["stored"] == "added"
         assert paper["arxiv_id"] and paper["title"] and paper["authors"] and paper["chunks"] > 0
         assert paper["page_count"] > 0 and paper["language"] == "en"
         for section in paper["sections"]:
@@ -47,8 +47,30 @@ def test_json_contract(demo_pdfs: list[Path], tmp_path: Path) -> None:
 def test_all_good_exits_zero_with_a_table(demo_pdfs: list[Path]) -> None:
     result = run("ingest", str(demo_pdfs[1]))
     assert result.exit_code == 0, result.output
-    assert "2508.14148v2" in result.stdout and "1 read, 0 failed" in result.stdout
+    assert "2508.14148v2" in result.stdout and "1 read, 1 added, 0 failed" in result.stdout
     assert "error" not in result.stderr
+
+
+def test_ingest_stores_and_a_second_ingest_changes_nothing(demo_pdfs: list[Path]) -> None:
+    folder = str(demo_pdfs[0].parent)
+    first = run("ingest", folder, "--json")
+    assert first.exit_code == 0, first.output
+    assert {p["stored"] for p in json.loads(first.stdout)["papers"]} == {"added"}
+    before = json.loads(run("store", "stats", "--json").stdout)
+    assert before["papers"] == 3 and before["chunks"] == sum(
+        p["chunks"] for p in json.loads(first.stdout)["papers"]
+    )
+    again = run("ingest", folder)
+    assert again.exit_code == 0 and "3 read, 3 unchanged, 0 failed" in again.stdout
+    assert json.loads(run("store", "stats", "--json").stdout) == before
+
+
+def test_no_store_only_reads(demo_pdfs: list[Path]) -> None:
+    result = run("ingest", str(demo_pdfs[0]), "--no-store", "--json")
+    assert result.exit_code == 0
+    [paper] = json.loads(result.stdout)["papers"]
+    assert set(paper) == PAPER_KEYS
+    assert json.loads(run("store", "stats", "--json").stdout)["papers"] == 0
 
 
 def test_pypdf_engine_option(demo_pdfs: list[Path]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ def print_report(report: dict[str, Any]) -> None:
         table.add_column("arXiv", no_wrap=True, min_width=12)
         for column in ("pages", "sections", "chunks"):
             table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
+        if any("stored" in p for p in papers):
+            table.add_column("stored", no_wrap=True)
         table.add_column("title / first author", min_width=20)
         for p in papers:
             arxiv = f"{p['arxiv_id']}{p['arxiv_version'] or ''}" if p["arxiv_id"] else "-"
@@ -38,12 +41,22 @@ def print_report(report: dict[str, Any]) -> None:
                 str(p["page_count"]),
                 str(top),
                 str(p["chunks"]),
+                *([p.get("stored", "-").replace("_", " ")] if "stored" in papers[0] else []),
                 f"{escape(p['title'] or '(no title found)')}\n[dim]{escape(first)}[/]",
             )
         stdout().print(table)
-    stdout().print(f"{len(papers)} read, {len(report['errors'])} failed", highlight=False)
+    stored = Counter(p["stored"] for p in papers if "stored" in p)
+    outcome = "".join(f", {n} {status.replace('_', ' ')}" for status, n in sorted(stored.items()))
+    stdout().print(f"{len(papers)} read{outcome}, {len(report['errors'])} failed", highlight=False)
     for err in report["errors"]:
         error_line(err["error"])
+
+
+def _storer(store: Any) -> Any:
+    """Store one parsed paper (store.ingest.store_parsed): 'added', 'unchanged', ..."""
+    from store.ingest import store_parsed
+
+    return lambda parsed: store_parsed(store, parsed, source="pdf")
 
 
 def register(app: typer.Typer) -> None:
@@ -57,8 +70,11 @@ def register(app: typer.Typer) -> None:
         workers: int | None = typer.Option(
             None, "--workers", min=1, max=64, help="Reader processes (default: setting)."
         ),
+        no_store: bool = typer.Option(
+            False, "--no-store", help="Only read and report; store nothing."
+        ),
     ) -> None:
-        """Read PDF files or folders: metadata, sections and chunks."""
+        """Read PDF files or folders (metadata, sections, chunks) into the store."""
         from agent.cli.output import print_json, progress
         from agent.errors import ConfigError
         from agent.settings import load_settings
@@ -71,14 +87,24 @@ def register(app: typer.Typer) -> None:
             )
         settings = load_settings()
         total = len(expand_paths(paths))
-        with progress("reading PDFs", total, enabled=total > 1) as bar:
-            report = ingest_paths(
-                paths,
-                settings,
-                engine=pdf_engine,
-                workers=workers,
-                on_done=lambda result: bar.advance(note=f"read {result.file.name}"),
-            )
+        store = None
+        if not no_store:
+            from store.chroma import open_store
+
+            store = open_store(settings)  # a wrong store setting fails before any reading
+        try:
+            with progress("reading PDFs", total, enabled=total > 1) as bar:
+                report = ingest_paths(
+                    paths,
+                    settings,
+                    engine=pdf_engine,
+                    workers=workers,
+                    on_done=lambda result: bar.advance(note=f"read {result.file.name}"),
+                    store_parsed=None if store is None else _storer(store),
+                )
+        finally:
+            if store is not None:
+                store.close()
         if json_out:
             print_json(report)
         else:
