@@ -46,6 +46,11 @@ CUES: dict[str, tuple[str, ...]] = {
         "our method",
         "in this paper",
         "in this work",
+        "in this study",
+        "this study",
+        "we evaluate",
+        "we investigate",
+        "we study",
         "we show",
         "our framework",
     ),
@@ -83,6 +88,11 @@ CUES: dict[str, tuple[str, ...]] = {
         "remain",
         "struggle",
         "prohibitive",
+        "barrier",
+        "unnecessar",
+        "redundan",
+        "wasteful",
+        "drawback",
     ),
     "limitation": ("limitation", "future work", "does not", "cannot", "we leave"),
 }
@@ -179,19 +189,33 @@ def extract_claims(pages: list[str], abstract: str = "", limit: int = 6) -> list
     if abstract and not pool:
         pool = [Sentence(s, 1, "abstract") for s in split_sentences(abstract)]
     pool += sentences(pages, ("conclusion",)) + sentences(pages, ("introduction",))
-    picked: list[ClaimDraft] = []
-    seen: set[str] = set()
     plan = (("problem", 1), ("method", 2), ("result", 3), ("limitation", 1))
-    for kind, count in plan:
-        ranked = sorted(
-            ((_score(s.text, kind), -i, s) for i, s in enumerate(pool) if s.text not in seen),
-            key=lambda t: (t[0], t[1]),
-            reverse=True,
-        )
-        for score, _, sent in ranked[:count]:
-            if score < 3 or len(picked) >= limit:
-                break
-            seen.add(sent.text)
+    kinds = [kind for kind, _ in plan]
+    scores = [{kind: _score(sent.text, kind) for kind in kinds} for sent in pool]
+    # each sentence belongs to the kind it reads most like ("We show that X reduces memory
+    # by 75%" is a result more than a method); a kind left empty may then take a leftover
+    best = [max(kinds, key=lambda k, sc=sc: (sc[k], -kinds.index(k))) for sc in scores]
+    chosen: dict[str, list[int]] = {kind: [] for kind in kinds}
+    used: set[str] = set()
+    for fallback in (False, True):
+        for kind, count in plan:
+            ranked = sorted(
+                (
+                    (scores[i][kind], -i, i)
+                    for i, sent in enumerate(pool)
+                    if sent.text not in used and (fallback or best[i] == kind)
+                ),
+                reverse=True,
+            )
+            for score, _, i in ranked[: count - len(chosen[kind])]:
+                if score < 3 or sum(map(len, chosen.values())) >= limit:
+                    break
+                used.add(pool[i].text)
+                chosen[kind].append(i)
+    picked: list[ClaimDraft] = []
+    for kind in kinds:
+        for i in chosen[kind]:
+            sent = pool[i]
             statement = statement_of(sent.text)
             picked.append(
                 ClaimDraft(
