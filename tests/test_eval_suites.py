@@ -59,6 +59,8 @@ def test_seed_briefs_runs_offline_and_reports_the_defective_inputs() -> None:
     assert "no title" in cases["seed004-08"].flags[0].reason
     assert "no abstract" in cases["seed004-10"].flags[0].reason
     assert result.metrics["defects_reported"] == 1.0
+    assert result.metrics["pattern_compliance"] >= 0.9 and result.metrics["result_stated"] >= 0.9
+    assert result.metrics["number_grounding"] == 1.0 and result.metrics["false_refusals"] == 0.0
     for case in result.cases:  # scores agree with the sentence written
         sentence = case.info["output"]
         if sentence:
