@@ -62,7 +62,7 @@ class RawDocument:
 
 FontFilter = Callable[[str], bool]
 FULL_FONT_PAGES = 1  # every line of page 1 gets font info (title, authors, abstract)
-BODY_SAMPLE = 6  # elsewhere every 6th long line is measured for the body font size
+BODY_SAMPLE = 12  # elsewhere every 12th long line is measured for the body font size
 _WORD_START = re.compile(r"(?<=\s)\S")
 
 
