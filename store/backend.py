@@ -89,9 +89,14 @@ class Backend:
                 path=str(self.store_dir), settings=chroma_settings
             )
         except Exception as exc:
+            from agent.storefaults import storage_error
+
+            disk = storage_error(exc, self.store_dir)
             raise StoreError(
                 f"cannot open the store at {self.store_dir}: {exc}",
-                "check the directory's permissions, or move it away and re-ingest",
+                disk.hint
+                if disk
+                else "check the directory's permissions, or move it away and re-ingest",
             ) from None
 
     def reopen(self) -> None:

@@ -10,10 +10,13 @@ The embedding provider and dimension are recorded in the `chunks` collection's m
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from agent.errors import StoreError
 from store.backend import Backend, get_all, no_embedding
@@ -137,7 +140,10 @@ class ClaimStore:
             part = slice(start, start + BATCH)
             batch_ids = list(ids[part])
             batch_docs = list(docs[part])
-            vectors = self._embed(batch_docs) if name in EMBEDDED else [[1.0]] * len(batch_docs)
+            vectors = np.asarray(
+                self._embed(batch_docs) if name in EMBEDDED else [[1.0]] * len(batch_docs),
+                dtype=np.float32,
+            )  # one array: Chroma converts a list of float lists row by row, far slower
             batch_metas = [clean_meta(m) for m in metas[part]]
             if existing is None:
                 groups = [(col.upsert, list(range(len(batch_ids))))]
@@ -251,10 +257,9 @@ class ClaimStore:
         records = []
         for paper, pages, chunks, current in items:
             base = paper_meta_fields(paper, current)
-            for n, text in enumerate(pages, start=1):
-                page_ids.append(f"{paper.key}#p{n:04d}")
-                page_docs.append(text)
-                page_metas.append({**base, "page": n})
+            page_ids.append(f"{paper.key}#pages")  # one record: a paper's pages are
+            page_docs.append(json.dumps(list(pages), ensure_ascii=False))  # read together
+            page_metas.append({**base, "page": 0, "page_count": len(pages)})
             for chunk in chunks:
                 chunk_ids.append(chunk.chunk_id)
                 chunk_docs.append(chunk.text)
@@ -337,9 +342,13 @@ class ClaimStore:
         key = self.resolve_key(paper_key) or paper_key
         got = self._get("pages", where={"paper_key": key}, include=["documents", "metadatas"])
         rows = sorted(
-            zip(got["metadatas"], got["documents"], strict=True), key=lambda r: r[0]["page"]
+            zip(got["ids"], got["metadatas"], got["documents"], strict=True),
+            key=lambda r: r[1]["page"],
         )
-        return [doc for _, doc in rows]
+        for rid, _, doc in rows:
+            if rid.endswith("#pages"):  # all pages in one record
+                return [str(page) for page in json.loads(doc)]
+        return [doc for _, _, doc in rows]  # stores written before: a record per page
 
     def get_chunks(self, paper_key: str, page: int | None = None) -> list[Chunk]:
         """Chunks of a paper version in order; with `page`, those spanning that page."""
@@ -489,6 +498,11 @@ class ClaimStore:
         return sorted(records, key=lambda r: r.created_at)
 
     # --- overview ------------------------------------------------------------------------
+    def _page_total(self) -> int:
+        """Pages stored, over every paper version (a record holds one page or all of them)."""
+        metas = self._get("pages", include=["metadatas"])["metadatas"]
+        return sum(int(m.get("page_count") or 1) for m in metas)
+
     def count(self, name: str) -> int:
         self._refresh()
         return self.col(name).count()
@@ -508,7 +522,7 @@ class ClaimStore:
             "dim": (recorded or {}).get("dim"),
             "papers": sum(1 for m in papers if m.get("current")),
             "paper_versions": len(papers),
-            "pages": self.count("pages"),
+            "pages": self._page_total(),
             "chunks": self.count("chunks"),
             "claims": len(claims),
             "claims_by_status": by_status,

@@ -327,3 +327,23 @@ def test_whole_collection_reads_go_page_by_page(store, demo_parsed, monkeypatch)
     assert reindex(store) >= chunks
     assert store.stats()["chunks"] == chunks
     assert unbounded == []
+
+
+def test_pages_written_a_record_per_page_by_earlier_versions_still_read(store, demo_parsed):
+    """Stores written before pages became one record per paper keep working."""
+    from store.chroma import clean_meta, paper_meta_fields
+
+    parsed = demo_parsed["2509.18085"]
+    store_parsed(store, parsed)
+    key = parsed.paper.key
+    store.col("pages").delete(ids=[f"{key}#pages"])
+    base = paper_meta_fields(parsed.paper, True)
+    store.col("pages").add(
+        ids=[f"{key}#p{n:04d}" for n in range(len(parsed.pages), 0, -1)],  # out of order
+        documents=list(reversed(parsed.pages)),
+        metadatas=[clean_meta({**base, "page": n}) for n in range(len(parsed.pages), 0, -1)],
+        embeddings=[[1.0]] * len(parsed.pages),
+    )
+    assert store.get_pages(key) == parsed.pages
+    assert store.stats()["pages"] == len(parsed.pages)
+    assert store_parsed(store, parsed) == "unchanged"
