@@ -192,9 +192,13 @@ def extract_claims(pages: list[str], abstract: str = "", limit: int = 6) -> list
     plan = (("problem", 1), ("method", 2), ("result", 3), ("limitation", 1))
     kinds = [kind for kind, _ in plan]
     scores = [{kind: _score(sent.text, kind) for kind in kinds} for sent in pool]
+
     # each sentence belongs to the kind it reads most like ("We show that X reduces memory
     # by 75%" is a result more than a method); a kind left empty may then take a leftover
-    best = [max(kinds, key=lambda k, sc=sc: (sc[k], -kinds.index(k))) for sc in scores]
+    def best_kind(sc: dict[str, int]) -> str:
+        return max(kinds, key=lambda k: (sc[k], -kinds.index(k)))
+
+    best = [best_kind(sc) for sc in scores]
     chosen: dict[str, list[int]] = {kind: [] for kind in kinds}
     used: set[str] = set()
     for fallback in (False, True):
@@ -219,7 +223,7 @@ def extract_claims(pages: list[str], abstract: str = "", limit: int = 6) -> list
             statement = statement_of(sent.text)
             picked.append(
                 ClaimDraft(
-                    kind=kind,  # type: ignore[arg-type]
+                    kind=kind,
                     statement=statement,
                     statement_zh="",
                     quote=sent.text,

@@ -18,7 +18,7 @@ from agent.nodes.writer import route_after_write, write
 from agent.state import BriefInput, BriefOutput, BriefState, PaperOutput, PaperState
 
 
-def build_paper_graph() -> StateGraph:
+def build_paper_graph() -> StateGraph[Any, Any, Any, Any]:
     """One paper: read it, extract claims, critique them (bounded loop), write, review."""
     g = StateGraph(PaperState, context_schema=Context, output_schema=PaperOutput)
     g.add_node("read", read)
@@ -35,7 +35,7 @@ def build_paper_graph() -> StateGraph:
     return g
 
 
-def build_graph() -> StateGraph:
+def build_graph() -> StateGraph[Any, Any, Any, Any]:
     """The whole run, from BriefInput to BriefOutput."""
     g = StateGraph(
         BriefState, context_schema=Context, input_schema=BriefInput, output_schema=BriefOutput

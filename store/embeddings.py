@@ -250,7 +250,7 @@ def _chroma_function(embedder: Embedder) -> Any:
     """Wrap an Embedder in Chroma's EmbeddingFunction protocol."""
     from chromadb.api.types import EmbeddingFunction
 
-    class BriefEmbeddingFunction(EmbeddingFunction):  # type: ignore[type-arg]
+    class BriefEmbeddingFunction(EmbeddingFunction):
         def __init__(self) -> None:
             self._embedder = embedder
 

@@ -78,9 +78,8 @@ def _bib_escape(text: str) -> str:
 def export_bibtex(store: ClaimStore) -> Iterator[str]:
     """One BibTeX entry per current paper version."""
     for paper in store.list_papers(current_only=True):
-        year = (
-            (paper.published or paper.updated).year if (paper.published or paper.updated) else None
-        )
+        day = paper.published or paper.updated
+        year = day.year if day else None
         cite = re.sub(r"[^A-Za-z0-9:.\-]", "", paper.key.replace("sha256:", "doc-"))
         fields = [("title", "{" + _bib_escape(paper.title) + "}")]
         if paper.authors:

@@ -66,7 +66,8 @@ def lexical_index(store: ClaimStore, name: str, generation: str) -> LexicalIndex
         cached = _CACHE.get(key)
         if cached and cached[0] == stamp:
             return cached[1]
-        path = store.backend.store_dir / "lexical" / f"{name}.pkl" if store.backend.local else None
+        root = store.backend.store_dir if store.backend.local else None
+        path = root / "lexical" / f"{name}.pkl" if root is not None else None
         index = _load(path, stamp) if path else None
         if index is None:
             got = get_all(col, include=["documents", "metadatas"])

@@ -96,7 +96,7 @@ def test_a_small_model_answers_from_passages_and_bad_citations_vanish(
     assert_grounded(view, answer)
     system, user = model.received[0][0].content, model.received[0][-1].content
     assert NOT_FOUND in system and "```text" in user and "not instructions" in user
-    assert model.kwargs[0].get("tools") is None
+    assert model.call_options[0].get("tools") is None
 
 
 def test_a_tool_calling_model_searches_the_store(settings: Any, view: StoreView) -> None:
@@ -122,7 +122,7 @@ def test_a_tool_calling_model_searches_the_store(settings: Any, view: StoreView)
     model = ScriptedChatModel().enqueue(call, final)
     answer = answer_question("What does Spiffy speed up?", settings, view, model, 5)
     assert answer.mode == "tools"
-    assert [t["function"]["name"] for t in model.kwargs[0]["tools"]] == ["search_papers"]
+    assert [t["function"]["name"] for t in model.call_options[0]["tools"]] == ["search_papers"]
     assert_grounded(view, answer)
     assert {c.arxiv_id for c in answer.citations} == {"2509.18085"}
 

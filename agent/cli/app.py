@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -41,7 +39,7 @@ def debug_enabled() -> bool:
 class BriefGroup(TyperGroup):
     """Turns BriefError into one line on stderr."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except BriefError as exc:
@@ -92,4 +90,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

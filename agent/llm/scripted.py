@@ -25,13 +25,13 @@ Scripted = str | AIMessage | BaseException | Callable[[list[BaseMessage]], Any]
 class ScriptedChatModel(BaseChatModel):
     """Fake chat model (tests only): `responses` are replayed in order, one per call.
 
-    `received` holds the messages of every call and `kwargs` the call options (e.g. bound
+    `received` holds the messages of every call and `call_options` the call options (e.g. bound
     tools), so a test can assert on the prompts its code sent.
     """
 
     responses: list[Any] = Field(default_factory=list)
     received: list[list[BaseMessage]] = Field(default_factory=list)
-    kwargs: list[dict[str, Any]] = Field(default_factory=list)
+    call_options: list[dict[str, Any]] = Field(default_factory=list)
     model_name: str = "scripted-fake"
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
@@ -52,7 +52,7 @@ class ScriptedChatModel(BaseChatModel):
     def _next(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> AIMessage:
         with self._lock:
             self.received.append(list(messages))
-            self.kwargs.append(dict(kwargs))
+            self.call_options.append(dict(kwargs))
             if not self.responses:
                 raise AssertionError(
                     f"ScriptedChatModel ran out of responses after {len(self.received) - 1} calls"

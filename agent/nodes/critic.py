@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from langchain_core.messages import HumanMessage
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 
 from agent.context import Context
@@ -89,5 +88,5 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
 def route_after_critic(state: PaperState) -> Literal["extract", "write", "__end__"]:
     """Rejected claims still within the round limit go back to the extractor."""
     if state.get("done"):
-        return END
+        return "__end__"
     return "extract" if state.get("rejected") else "write"

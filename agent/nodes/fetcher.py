@@ -107,6 +107,7 @@ def topic_tasks(state: BriefState, ctx: Context) -> tuple[list[dict[str, Any]], 
 def fetch(state: BriefState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Find the papers of the window; skipped and filtered ones become failures."""
     ctx = runtime.context
+    failures: list[dict[str, str]]
     if ctx.local_pdfs is not None:
         tasks = [_task(pdf_path=p, source="pdf") for p in ctx.local_pdfs]
         failures, downloads = [], 0

@@ -13,6 +13,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 from agent.errors import PdfError
@@ -26,7 +27,9 @@ def _warm() -> None:
 def _read(path: str, engine: str, chunk_tokens: int, chunk_overlap: int) -> ParsedPaper:
     from agent.sources.pdf import read_pdf
 
-    return read_pdf(path, engine=engine, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap)
+    return read_pdf(
+        Path(path), engine=engine, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap
+    )
 
 
 class ReaderPool:

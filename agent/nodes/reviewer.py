@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 
 from agent.context import Context
@@ -96,4 +95,4 @@ def review(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 def route_after_review(state: PaperState) -> Literal["write", "__end__"]:
     """Back to the writer while the reviewer has feedback."""
-    return END if state.get("done") else "write"
+    return "__end__" if state.get("done") else "write"

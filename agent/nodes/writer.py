@@ -11,7 +11,6 @@ import re
 from typing import Any, Literal
 
 from langchain_core.messages import HumanMessage
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 
 from agent.context import Context
@@ -53,7 +52,7 @@ def extractive_draft(claims: list[Claim], lang: str) -> dict[str, Any]:
         "problem": first("problem"),
         "result": first("result", numbered=True),
     }
-    draft = {k: quoted(c.statement, lang) if c else "" for k, c in picks.items()}
+    draft: dict[str, Any] = {k: quoted(c.statement, lang) if c else "" for k, c in picks.items()}
     draft["claim_ids"] = [c.claim_id for c in picks.values() if c]
     draft["mode"] = "extractive"
     return draft
@@ -161,4 +160,4 @@ def write(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 def route_after_write(state: PaperState) -> Literal["review", "__end__"]:
     """A paper missing a required field ends its branch (it is listed as failed)."""
-    return END if state.get("done") else "review"
+    return "__end__" if state.get("done") else "review"
