@@ -6,6 +6,7 @@ with `jinja2.UndefinedError` when a variable the template uses is not given.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -33,7 +34,7 @@ class _PackageLoader(jinja2.BaseLoader):
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The shared Jinja2 environment: strict about undefined variables, no autoescape."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=_PackageLoader(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -41,6 +42,26 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["data"] = as_data
+    env.filters["line"] = as_line
+    return env
+
+
+_PASSAGE_TAG = re.compile(r"<(/?)(passage)", re.I)
+FENCE = "`" * 3
+
+
+def as_data(value: Any) -> str:
+    """Untrusted text (paper, feed, model output) for inside a text fence: it cannot close
+    the fence or a <passage> element around it (filter `data`)."""
+    text = str(value).replace(FENCE, "'" * 3).replace("~~~", "'" * 3)
+    return _PASSAGE_TAG.sub(r"‹\1\2", text)
+
+
+def as_line(value: Any) -> str:
+    """Untrusted text on one line (filter `line`): `data`, with line breaks collapsed, so it
+    cannot start a line of its own that looks like part of the prompt."""
+    return " ".join(as_data(value).split())
 
 
 def template_names() -> list[str]:

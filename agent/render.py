@@ -12,6 +12,7 @@ import jinja2
 
 from agent.extractive import readable
 from agent.nodes.writer import terms_used
+from agent.safety import Allowed, allow_ids, clean_text, nothing
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 
@@ -39,21 +40,28 @@ def institutions_text(names: list[str], lang: str) -> str:
 
 
 def entry(
-    result: dict[str, Any], lang: str, terms: dict[str, str], env: jinja2.Environment
+    result: dict[str, Any],
+    lang: str,
+    terms: dict[str, str],
+    env: jinja2.Environment,
+    allowed: Allowed = nothing,
 ) -> dict[str, Any]:
-    """One paper's template fields, its sentence rendered."""
+    """One paper's template fields, its sentence rendered. Text from the paper and the
+    model is cleaned (agent.safety): no raw HTML, no links but to `allowed` arXiv papers."""
     paper, draft = result["paper"], result["draft"]
-    institutions = result["meta"].get("institutions", [])
-    title = one_line(paper["title"])
+    institutions = [
+        clean_text(one_line(i), allowed) for i in result["meta"].get("institutions", [])
+    ]
+    title = clean_text(one_line(paper["title"]), allowed)
     sentence = (
         env.get_template("brief.sentence.md.j2")
         .render(
             lang=lang,
             institutions=institutions_text(institutions, lang),
             title=title,
-            method=one_line(draft.get("method", "")),
-            problem=one_line(draft.get("problem", "")),
-            result=one_line(draft.get("result", "")),
+            method=clean_text(one_line(draft.get("method", "")), allowed),
+            problem=clean_text(one_line(draft.get("problem", "")), allowed),
+            result=clean_text(one_line(draft.get("result", "")), allowed),
         )
         .strip()
     )
@@ -69,7 +77,7 @@ def entry(
         "institutions": institutions,
         "author_count": result["meta"].get("author_count", 0),
         "published": paper.get("published") or "",
-        "abstract": readable(paper["abstract"]),
+        "abstract": clean_text(readable(paper["abstract"]), allowed),
         "keywords": keywords,
         "claim_ids": draft.get("claim_ids", []),
     }
@@ -99,12 +107,14 @@ def render_brief(
     for the store-backed kinds (agent.formats.facts); a daily brief is the weekly format."""
     env = environment()
     results = ordered(papers)
-    entries = [entry(r, lang, terms, env) for r in results]
+    allowed = allow_ids(r["paper"].get("arxiv_id") for r in results)
+    entries = [entry(r, lang, terms, env, allowed) for r in results]
+    failures = [{k: clean_text(str(v), allowed) for k, v in f.items()} for f in failures]
     dropped = [
         {
             "paper": r["key"],
             "page": d.get("page", 0),
-            "statement": one_line(d["statement"]),
+            "statement": clean_text(one_line(d["statement"]), allowed),
             "reasons": d.get("reasons", []),
         }
         for r in results
@@ -167,6 +177,7 @@ def render_brief(
         from agent.formats.changes import with_changes
 
         markdown, changed = with_changes(markdown, env, results, facts["earlier_results"], lang)
+    markdown = clean_text(markdown, allowed)  # the net under the fields cleaned above
     side = sidecar(markdown, entries, results)
     side["sentences"] += changed
     return markdown, side

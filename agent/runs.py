@@ -8,6 +8,7 @@ resumed run redoes only the papers that had not finished.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from agent.context import Context, make_context
 from agent.errors import ConfigError
 from agent.nodes.services import atomic_write
 from agent.settings import Settings
+from agent.storefaults import storage_error
 
 CHECKPOINTS = "checkpoints.db"
 
@@ -47,6 +49,9 @@ class RunRecord(BaseModel):
 
 
 def _record_path(settings: Settings, run_id: str) -> Path:
+    from agent.paths import check_run_id
+
+    check_run_id(run_id)
     return settings.runs_dir / "runs" / f"{run_id}.json"
 
 
@@ -162,7 +167,51 @@ def summary(record: RunRecord, ctx: Context, output: dict[str, Any]) -> dict[str
     }
 
 
+def run_input(record: RunRecord) -> dict[str, Any]:
+    """The graph input of a recorded run (to start again a run that has no checkpoint)."""
+    return {
+        "topic": record.topic,
+        "window": record.window,
+        "kind": record.kind,
+        "lang": record.lang,
+    }
+
+
+def clean_leftovers(settings: Settings, record: RunRecord) -> None:
+    """Remove temp files an earlier run left when it was killed (the run lock is held)."""
+    from agent.nodes.services import remove_temp_files
+
+    folders = [settings.runs_dir / "runs", settings.runs_dir / "cache", settings.briefs_dir]
+    if record.out:
+        folders.append(Path(record.out).expanduser().resolve().parent)
+    for folder in folders:
+        remove_temp_files(folder)
+
+
 def _execute(
+    settings: Settings,
+    record: RunRecord,
+    graph_input: dict[str, Any] | None,
+    chat_model: Any,
+    hooks: dict[str, Any],
+) -> dict[str, Any]:
+    """Run under the data directory's run lock; storage failures become one StoreError."""
+    from agent.lock import run_lock
+    from agent.storefaults import check_free_space
+
+    check_free_space(settings.home)
+    try:
+        with run_lock(settings.runs_dir, record.run_id):
+            clean_leftovers(settings, record)
+            return _execute_locked(settings, record, graph_input, chat_model, hooks)
+    except BaseException as exc:
+        failure = storage_error(exc, settings.home)
+        if failure is None:
+            raise
+        raise failure from None
+
+
+def _execute_locked(
     settings: Settings,
     record: RunRecord,
     graph_input: dict[str, Any] | None,
@@ -172,22 +221,27 @@ def _execute(
     from agent.graph import compile_graph
 
     ctx = build_context(settings, record, chat_model=chat_model, **hooks)
-    save_record(settings, record)
-    with checkpointer(settings) as saver:
-        graph = compile_graph(saver)
-        config = run_config(settings, record.run_id)
-        try:
-            if graph_input is None and not graph.get_state(config).next:
-                output = graph.get_state(config).values
-            else:
-                output = graph.invoke(graph_input, config, context=ctx)
-        except BaseException as exc:
-            record.status, record.error = "failed", f"{type(exc).__name__}: {exc}"
-            save_record(settings, record)
-            raise
-        finally:
-            if ctx.reader is not None:
-                ctx.reader.close()
+    try:
+        save_record(settings, record)
+        with checkpointer(settings) as saver:
+            graph = compile_graph(saver)
+            config = run_config(settings, record.run_id)
+            try:
+                state = graph.get_state(config)
+                if graph_input is None and not state.values:  # killed before its first step
+                    graph_input = run_input(record)
+                if graph_input is None and not state.next:
+                    output = state.values
+                else:
+                    output = graph.invoke(graph_input, config, context=ctx)
+            except BaseException as exc:
+                record.status, record.error = "failed", f"{type(exc).__name__}: {exc}"
+                with contextlib.suppress(OSError):  # a full disk must not hide the cause
+                    save_record(settings, record)
+                raise
+    finally:
+        if ctx.reader is not None:
+            ctx.reader.close()
     result = summary(record, ctx, output)
     record.status, record.path, record.error = "done", result["path"], ""
     record.stats = {k: v for k, v in result["stats"].items() if isinstance(v, int)}

@@ -136,6 +136,9 @@ class Backend:
             gens.update({c: token for c in collections})
             path = self.store_dir / "generation.json"
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            for stale in self.store_dir.glob("generation.*.tmp"):  # of a killed writer:
+                if stale != tmp:  # every writer holds the write lock, so none is busy
+                    stale.unlink(missing_ok=True)
             tmp.write_text(json.dumps(gens), "utf-8")
             os.replace(tmp, path)
             self._seen = gens

@@ -24,6 +24,7 @@ from agent.chat.extractive import extractive_answer
 from agent.chat.retrieval import retrieve, search_query
 from agent.chat.sentinel import NOT_FOUND, is_not_found
 from agent.chat.text import best_quote, collapse
+from agent.safety import clean_text
 
 HISTORY_MESSAGES = 12  # earlier messages a model sees (6 exchanges)
 
@@ -98,7 +99,7 @@ def answer_question(
     if model is None:
         text = extractive_answer(query, evidence, view, limit=k) if evidence else ""
         mode = "extractive"
-        text = text or NOT_FOUND
+        text = clean_text(text, lambda arxiv_id: view.paper(arxiv_id) is not None) or NOT_FOUND
         for line in text.splitlines(keepends=True):
             sink(line)
         gate = CitationGate(view.resolves)

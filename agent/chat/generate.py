@@ -14,8 +14,14 @@ from agent.chat.evidence import Evidence, Filters, StoreView
 from agent.chat.sentinel import NOT_FOUND
 from agent.chat.tools import ChatTools, build_tools, passage
 from agent.errors import ModelError
+from agent.safety import Allowed, StreamCleaner
 
 MAX_TOOL_ROUNDS = 3
+
+
+def stored_papers(view: StoreView) -> Allowed:
+    """Links may point at arXiv papers that are in the store."""
+    return lambda arxiv_id: view.paper(arxiv_id) is not None
 
 
 def supports_tools(model: Any, settings: Any) -> bool:
@@ -55,15 +61,21 @@ def _text_of(chunk: Any) -> str:
 
 
 def _stream(
-    runnable: Any, messages: list[Any], gate: CitationGate, sink: Callable[[str], None]
+    runnable: Any,
+    messages: list[Any],
+    gate: CitationGate,
+    sink: Callable[[str], None],
+    cleaner: StreamCleaner | None = None,
 ) -> tuple[str, Any]:
-    """Stream one model turn through the gate; return the shown text and the full message."""
+    """Stream one model turn through the gate and the cleaner (no raw HTML, no links but to
+    stored arXiv papers); return the shown text and the full message."""
     shown: list[str] = []
     full = None
+    cleaner = cleaner or StreamCleaner()
     try:
         for chunk in runnable.stream(messages):
             full = chunk if full is None else full + chunk
-            piece = gate.feed(_text_of(chunk))
+            piece = cleaner.feed(gate.feed(_text_of(chunk)))
             if piece:
                 shown.append(piece)
                 sink(piece)
@@ -71,7 +83,7 @@ def _stream(
         if exc.__class__.__module__.startswith("agent."):
             raise
         raise ModelError(f"the model failed: {exc}", "check --model and the backend") from exc
-    tail = gate.flush()
+    tail = cleaner.feed(gate.flush()) + cleaner.flush()
     if tail:
         shown.append(tail)
         sink(tail)
@@ -94,13 +106,14 @@ def generate(
     from langchain_core.messages import ToolMessage
 
     gate = CitationGate(view.resolves)
+    cleaner = StreamCleaner(stored_papers(view))
     use_tools = supports_tools(model, settings)
     if not evidence:  # nothing relevant: say so instead of letting the model guess
         sink(NOT_FOUND)
         return NOT_FOUND, gate, evidence, "rag"
     messages = _messages(question, history, evidence, filters, use_tools)
     if not use_tools:
-        text, _ = _stream(model, messages, gate, sink)
+        text, _ = _stream(model, messages, gate, sink, cleaner)
         return _tidy(text, gate, evidence, sink), gate, evidence, "rag"
     actions = actions or ChatTools()
     offered = build_tools(view, k, filters, actions)
@@ -110,7 +123,7 @@ def generate(
     for round_ in range(MAX_TOOL_ROUNDS + 1):
         if round_ == MAX_TOOL_ROUNDS:  # last round: no tools, so the model has to answer
             runnable = model
-        part, message = _stream(runnable, messages, gate, sink)
+        part, message = _stream(runnable, messages, gate, sink, cleaner)
         shown.append(part)
         calls = list(getattr(message, "tool_calls", None) or [])
         if not calls:

@@ -164,7 +164,9 @@ def catalog_path(settings: Any, topic: str, out: str | None) -> Path:
     suffix = "" if settings.lang == "zh" else f".{settings.lang}"
     if out:
         return Path(out).expanduser().resolve()
-    return Path(settings.briefs_dir) / f"catalog-{topic}{suffix}.md"
+    from agent.paths import inside, safe_component
+
+    return inside(Path(settings.briefs_dir), f"catalog-{safe_component(topic, 'topic')}{suffix}.md")
 
 
 def catalog(

@@ -14,6 +14,7 @@ from agent.context import Context
 from agent.formats.facts import store_facts
 from agent.nodes import services
 from agent.nodes.fetcher import parse_window
+from agent.paths import inside, safe_component
 from agent.render import ordered, render_brief
 from agent.state import BriefState
 from store.schemas import BriefRecord
@@ -24,8 +25,9 @@ def brief_path(ctx: Context, state: BriefState) -> Path:
         return Path(ctx.out).expanduser().resolve()
     _, end = parse_window(state["window"])
     suffix = "" if state["lang"] == "zh" else f".{state['lang']}"
-    name = f"{state['kind']}-{state['topic']}-{end.isoformat()}{suffix}.md"
-    return ctx.settings.briefs_dir / name
+    topic = safe_component(state["topic"], "topic")
+    name = f"{safe_component(state['kind'])}-{topic}-{end.isoformat()}{suffix}.md"
+    return inside(ctx.settings.briefs_dir, name)
 
 
 def topic_title(ctx: Context, name: str, lang: str) -> str:

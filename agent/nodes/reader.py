@@ -53,7 +53,9 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
             paper, pages = parsed.paper, parsed.pages
             ctx.pages_cache[paper.key] = pages
             stats["pdf_parsed"] = 1
-    except Exception as exc:  # one bad paper never stops the run
+    except Exception as exc:  # one bad paper never stops the run (a full disk does)
+        if services.is_fatal(exc):
+            raise
         ctx.event("failed", f"{name}: {exc}")
         return {"failures": [{"item": name, "stage": "read", "reason": str(exc)}], "done": True}
     paper = _fill(paper, task)

@@ -7,6 +7,7 @@ structured model calls and prompt rendering.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -20,13 +21,14 @@ from pydantic import BaseModel
 from store.schemas import BriefRecord, Claim, Paper, ParsedPaper
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+TEMP_SUFFIX = ".tmp"  # atomic_write's temp files: .<name>.<random>.tmp
 
 
 # --- files -------------------------------------------------------------------------------
 def atomic_write(path: Path, text: str) -> None:
     """Write text to `path` through a temp file in the same directory and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -34,6 +36,22 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def temp_files(folder: Path) -> list[Path]:
+    """Temp files `atomic_write` left in `folder` (a process killed before its rename)."""
+    folder = Path(folder)
+    return sorted(folder.glob(f".*{TEMP_SUFFIX}")) if folder.is_dir() else []
+
+
+def remove_temp_files(folder: Path) -> int:
+    """Delete what `temp_files` finds (call only while no other process writes there)."""
+    removed = 0
+    for tmp in temp_files(folder):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed += 1
+    return removed
 
 
 def file_sha256(path: str | Path) -> str:
@@ -105,10 +123,14 @@ def grounded(number: str, evidence: str) -> bool:
 
 
 def is_fatal(exc: BaseException) -> bool:
-    """Errors that stop the run (budget, configuration); others fail only their paper."""
+    """Errors that stop the run (budget, configuration, a data directory that cannot be
+    written); others fail only their paper."""
     from agent.errors import BudgetExceeded, ConfigError
+    from agent.storefaults import storage_error
 
-    return isinstance(exc, BudgetExceeded | ConfigError) or not isinstance(exc, Exception)
+    if isinstance(exc, BudgetExceeded | ConfigError) or not isinstance(exc, Exception):
+        return True
+    return storage_error(exc, "") is not None  # a full or read-only disk fails every paper
 
 
 # --- model -------------------------------------------------------------------------------

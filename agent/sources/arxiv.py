@@ -30,6 +30,13 @@ from agent.sources.download import (
     retry_after_seconds,
     with_retries,
 )
+from agent.sources.httpguard import (
+    MAX_FEED_BYTES,
+    Refused,
+    check_feed_type,
+    guarded_client,
+    read_capped,
+)
 from agent.sources.window import Window
 from store.schemas import ARXIV_ID_RE, OLD_ARXIV_ID_RE
 
@@ -131,13 +138,25 @@ def feed_error(root: Any) -> str | None:
 
 
 def parse_feed(content: bytes, url: str = "") -> _feed.ParsedFeed:
-    """Parse one API response strictly; FetchError for malformed XML or an error feed."""
+    """Parse one API response strictly; FetchError for malformed XML, a document type
+    declaration (entities: arXiv feeds never declare any), too deep nesting or an error
+    feed."""
+    if re.search(rb"<!(DOCTYPE|ENTITY)", content[:65536], re.I):
+        raise FetchError(
+            "arXiv API response declares a DTD or entities; refused",
+            "check BRIEF_ARXIV_API_URL points at the arXiv API",
+        )
     try:
         root = etree.fromstring(
             content,
             parser=etree.XMLParser(resolve_entities=False, no_network=True, recover=False),
         )
     except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc.msg or exc).lower():
+            raise FetchError(
+                "arXiv API response is nested too deeply; refused",
+                "check BRIEF_ARXIV_API_URL points at the arXiv API",
+            ) from None
         raise FetchError(
             f"arXiv API returned malformed XML ({exc.msg or exc})",
             "try again later; if it persists the API is changing format",
@@ -215,10 +234,9 @@ class ArxivClient(arxiv.Client):
         self.backoff = backoff
         self.requests = 0
         self.notes: list[str] = []
-        self._http = http or httpx.Client(
+        self._http = http or guarded_client(
             headers={"User-Agent": settings.user_agent},
             timeout=httpx.Timeout(self.timeout),
-            follow_redirects=True,
         )
 
     def close(self) -> None:
@@ -238,15 +256,22 @@ class ArxivClient(arxiv.Client):
         self._wait_turn()
         self.requests += 1
         try:
-            response = self._http.get(url)
+            with self._http.stream("GET", url) as response:
+                if response.status_code == 200:
+                    check_feed_type(response)
+                content = read_capped(response, MAX_FEED_BYTES, "arXiv API response")
         except httpx.TimeoutException:
             raise RetryableError(f"arXiv API timed out after {self.timeout:g}s") from None
         except httpx.TransportError as exc:
             raise RetryableError(f"cannot reach the arXiv API: {exc}") from None
+        except Refused as exc:
+            raise FetchError(
+                str(exc), "check BRIEF_ARXIV_API_URL points at the arXiv API"
+            ) from None
         if response.status_code != 200:
-            if response.content.lstrip().startswith(b"<"):
+            if content.lstrip().startswith(b"<"):
                 try:
-                    parse_feed(response.content, url)  # an error feed says why
+                    parse_feed(content, url)  # an error feed says why
                 except FetchError as exc:
                     if "rejected" in exc.message:
                         raise
@@ -261,7 +286,7 @@ class ArxivClient(arxiv.Client):
                 "check the query and BRIEF_ARXIV_API_URL",
             )
         try:
-            feed = parse_feed(response.content, url)
+            feed = parse_feed(content, url)
         except FetchError as exc:
             if "malformed" in exc.message:  # often a cut transfer: worth another try
                 raise RetryableError(exc.message) from None

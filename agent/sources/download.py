@@ -26,6 +26,8 @@ from urllib.parse import urlparse
 
 import httpx
 
+from agent.sources.httpguard import MAX_PDF_BYTES, Refused, check_length, guarded_client
+
 BACKOFF_BASE = 0.5  # seconds before the first retry (then doubled, with jitter)
 BACKOFF_CAP = 30.0  # longest backoff between two tries
 MAX_RETRY_AFTER = 120.0  # a longer Retry-After ends the download as failed
@@ -202,10 +204,9 @@ class Downloader:
         self.sleep = sleep
         self.limiter = HostLimiter(float(settings.download_delay), sleep)
         self._own_client = client is None
-        self.client = client or httpx.Client(
+        self.client = client or guarded_client(
             headers={"User-Agent": settings.user_agent},
             timeout=httpx.Timeout(self.timeout),
-            follow_redirects=True,
             limits=httpx.Limits(max_connections=self.concurrency * 2),
         )
 
@@ -264,9 +265,14 @@ class Downloader:
                 if kind != "application/pdf":
                     raise FinalError(f"server sent {kind or 'no content type'} instead of a PDF")
                 expected = response.headers.get("content-length")
+                check_length(response, MAX_PDF_BYTES, "the PDF")
                 for block in response.iter_bytes(1 << 16):
                     fh.write(block)
+                    if response.num_bytes_downloaded > MAX_PDF_BYTES:
+                        raise Refused(f"the PDF is over the {MAX_PDF_BYTES:,} byte limit")
                 got = response.num_bytes_downloaded
+        except Refused as exc:
+            raise FinalError(str(exc)) from None
         except httpx.TimeoutException:
             raise RetryableError(f"timed out after {self.timeout:g}s") from None
         except httpx.TransportError as exc:

@@ -247,7 +247,7 @@ def _extract_pypdf(path: Path) -> RawDocument:
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -263,7 +263,21 @@ def _extract_pypdf(path: Path) -> RawDocument:
         ) from None
     except PdfError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+    except LimitReachedError as exc:  # a bomb, or damage that looks like one (fuzzing found)
+        raise PdfError(
+            f"{path}: PDF exceeds a reader limit ({exc})", "check the file; try --pdf-engine pdfium"
+        ) from None
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        OSError,
+        RecursionError,
+        NotImplementedError,  # e.g. an unknown /Filter name (fuzzing found)
+        AttributeError,
+        IndexError,
+    ) as exc:
         raise PdfError(
             f"{path}: broken or truncated PDF ({exc})", "download the PDF again"
         ) from None

@@ -1,0 +1,72 @@
+"""One brief run per data directory at a time: an exclusive lock on `runs_dir/run.lock`.
+
+Two runs over one BRIEF_HOME would race on the same checkpoints, caches and brief files, so
+the second one is refused at once with a message naming the holder (its pid and run id).
+The lock is an `fcntl` lock: the kernel drops it when its process dies, even by SIGKILL, so
+a crashed run never leaves a stale lock behind. Within one process the lock is re-entrant
+(a chat tool may start a brief while the chat holds it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from agent.errors import StoreError
+
+LOCK_NAME = "run.lock"
+_held: dict[str, tuple[Any, int]] = {}  # lock path -> (open file, depth) in this process
+_guard = threading.Lock()
+
+
+def _holder(handle: Any) -> str:
+    handle.seek(0)
+    text = handle.read().strip()
+    return f" ({text})" if text else ""
+
+
+@contextlib.contextmanager
+def run_lock(runs_dir: Path, run_id: str) -> Iterator[None]:
+    """Hold the run lock of `runs_dir` for the block; StoreError when another process has it."""
+    path = Path(runs_dir) / LOCK_NAME
+    key = str(path)
+    with _guard:
+        if key in _held:
+            handle, depth = _held[key]
+            _held[key] = (handle, depth + 1)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _holder(handle)
+                handle.close()
+                raise StoreError(
+                    f"another brief run{holder} is using {path.parent.parent}",
+                    "wait for it to finish (`brief runs list`), or set BRIEF_HOME to another "
+                    "directory",
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}, run {run_id}")
+            handle.flush()
+            _held[key] = (handle, 1)
+    try:
+        yield
+    finally:
+        with _guard:
+            handle, depth = _held[key]
+            if depth > 1:
+                _held[key] = (handle, depth - 1)
+            else:
+                del _held[key]
+                with contextlib.suppress(OSError):
+                    handle.truncate(0)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
