@@ -146,7 +146,7 @@ def summary(record: RunRecord, ctx: Context, output: dict[str, Any]) -> dict[str
     stats = dict(output.get("stats", {}))
     usage = ctx.usage.totals() if ctx.usage is not None else {}
     stats |= {
-        "llm_calls": int(usage.get("calls", stats.get("llm_calls", 0))),
+        "llm_calls": int(usage.get("calls", stats.get("llm_calls", 0)) or 0),
         "tokens_in": int(usage.get("tokens_in", 0)),
         "tokens_out": int(usage.get("tokens_out", 0)),
     }

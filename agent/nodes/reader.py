@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 
 from agent.context import Context
@@ -58,6 +57,7 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
             raise
         ctx.event("failed", f"{name}: {exc}")
         return {"failures": [{"item": name, "stage": "read", "reason": str(exc)}], "done": True}
+    assert paper is not None  # parsed above when it was not stored
     paper = _fill(paper, task)
     reused = services.stored_claims(ctx.store, paper.key, "verified")
     reused = [c for c in reused if c.extractor == ctx.model_name]
@@ -80,5 +80,5 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
 def route_after_read(state: PaperState) -> Literal["extract", "write", "__end__"]:
     """Unreadable papers end their branch; reused claims skip extraction and critique."""
     if state.get("done"):
-        return END
+        return "__end__"
     return "write" if state.get("reused") else "extract"

@@ -85,7 +85,7 @@ def parse_pdf(path: str, settings: Any) -> ParsedPaper:
     from agent.sources.pdf import read_pdf
 
     return read_pdf(
-        path,
+        Path(path),
         engine=settings.pdf_engine,
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
