@@ -85,9 +85,7 @@ class Backend:
         assert self.store_dir is not None
         try:
             self.store_dir.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(
-                path=str(self.store_dir), settings=chroma_settings
-            )
+            self.client = self._open_local(chromadb, chroma_settings)
         except Exception as exc:
             from agent.storefaults import storage_error
 
@@ -98,6 +96,26 @@ class Backend:
                 if disk
                 else "check the directory's permissions, or move it away and re-ingest",
             ) from None
+
+    def _open_local(self, chromadb: Any, chroma_settings: Any) -> Any:
+        """A PersistentClient, opened by one process at a time: two processes creating or
+        migrating the same new store at once get SQLite's "database is locked"."""
+        assert self.store_dir is not None
+        with open(self.store_dir / "open.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                for attempt in range(OPEN_TRIES):
+                    try:
+                        return chromadb.PersistentClient(
+                            path=str(self.store_dir), settings=chroma_settings
+                        )
+                    except Exception as exc:  # a writer of another process holds SQLite
+                        if "database is locked" not in str(exc) or attempt + 1 == OPEN_TRIES:
+                            raise
+                        time.sleep(0.1 * (attempt + 1))
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        raise AssertionError("unreachable")
 
     def reopen(self) -> None:
         """Drop the client and connect again (after another process wrote)."""
@@ -205,6 +223,7 @@ class Backend:
             handle.close()
 
 
+OPEN_TRIES = 20  # attempts to open a local store that another process is writing (~20 s)
 GET_PAGE = 5000  # records per get: an unbounded get fails past SQLite's variable limit
 
 
