@@ -103,8 +103,10 @@ def daily(
         )
     store = _store(settings)
     try:
-        day = day or demo_day(settings, store)
-        papers.store_demo(settings, store)
+        if day is None:
+            day = demo_day(settings, store)  # stores the demo papers
+        else:
+            papers.store_demo(settings, store)
         stored = [p for p in store.list_papers(since=day, until=day) if p.source == "demo"]
         selection = papers.with_pdf(settings, stored)
     finally:
