@@ -128,20 +128,22 @@ class ClaimStore:
         self,
         name: str,
         ids: Sequence[str],
-        docs: Sequence[str],
+        docs: Sequence[str] | None,
         metas: Sequence[dict[str, Any]],
         on_batch: Callable[[int], None] | None = None,
         existing: set[str] | None = None,
     ) -> None:
         """Write records in batches. With `existing` (ids known to be stored), new ids go
-        through Chroma's cheaper `add` and only the others through `upsert`."""
+        through Chroma's cheaper `add` and only the others through `upsert`. Without `docs`
+        (plain collections only) the records have no document, so Chroma does not index
+        their text for full-text search."""
         col = self.col(name)
         for start in range(0, len(ids), BATCH):
             part = slice(start, start + BATCH)
             batch_ids = list(ids[part])
-            batch_docs = list(docs[part])
+            batch_docs = list(docs[part]) if docs is not None else None
             vectors = np.asarray(
-                self._embed(batch_docs) if name in EMBEDDED else [[1.0]] * len(batch_docs),
+                self._embed(batch_docs or []) if name in EMBEDDED else [[1.0]] * len(batch_ids),
                 dtype=np.float32,
             )  # one array: Chroma converts a list of float lists row by row, far slower
             batch_metas = [clean_meta(m) for m in metas[part]]
@@ -155,12 +157,12 @@ class ClaimStore:
                 if rows:
                     method(
                         ids=[batch_ids[i] for i in rows],
-                        documents=[batch_docs[i] for i in rows],
+                        documents=[batch_docs[i] for i in rows] if batch_docs else None,
                         metadatas=[batch_metas[i] for i in rows],
-                        embeddings=[vectors[i] for i in rows],
+                        embeddings=vectors[rows],  # a 2-D array, not a list of rows
                     )
             if on_batch:
-                on_batch(len(batch_docs))
+                on_batch(len(batch_ids))
 
     def _get(self, name: str, **kwargs: Any) -> dict[str, Any]:
         """`get` on a collection; without ids or a limit, page by page (store.backend)."""
@@ -252,14 +254,22 @@ class ClaimStore:
             name: set(self.col(name).get(where=where, include=[])["ids"])
             for name in ("pages", "chunks")
         }
-        page_ids, page_docs, page_metas = [], [], []
+        page_ids, page_metas = [], []
         chunk_ids, chunk_docs, chunk_metas = [], [], []
         records = []
         for paper, pages, chunks, current in items:
             base = paper_meta_fields(paper, current)
-            page_ids.append(f"{paper.key}#pages")  # one record: a paper's pages are
-            page_docs.append(json.dumps(list(pages), ensure_ascii=False))  # read together
-            page_metas.append({**base, "page": 0, "page_count": len(pages)})
+            # One record per version: its pages are read together. The texts go in the
+            # metadata, not the document, so Chroma does not full-text index them again.
+            page_ids.append(f"{paper.key}#pages")
+            page_metas.append(
+                {
+                    **base,
+                    "page": 0,
+                    "page_count": len(pages),
+                    "pages": json.dumps(list(pages), ensure_ascii=False),
+                }
+            )
             for chunk in chunks:
                 chunk_ids.append(chunk.chunk_id)
                 chunk_docs.append(chunk.text)
@@ -276,7 +286,7 @@ class ClaimStore:
                     "json": paper.model_dump_json(),
                 }
             )
-        self._upsert("pages", page_ids, page_docs, page_metas, existing=stored["pages"])
+        self._upsert("pages", page_ids, None, page_metas, existing=stored["pages"])
         self._upsert("chunks", chunk_ids, chunk_docs, chunk_metas, existing=stored["chunks"])
         for name, keep in (("pages", set(page_ids)), ("chunks", set(chunk_ids))):
             stale = sorted(stored[name] - keep)
@@ -345,9 +355,9 @@ class ClaimStore:
             zip(got["ids"], got["metadatas"], got["documents"], strict=True),
             key=lambda r: r[1]["page"],
         )
-        for rid, _, doc in rows:
-            if rid.endswith("#pages"):  # all pages in one record
-                return [str(page) for page in json.loads(doc)]
+        for rid, meta, doc in rows:
+            if rid.endswith("#pages"):  # all pages in one record (older stores: as document)
+                return [str(page) for page in json.loads(meta.get("pages") or doc)]
         return [doc for _, _, doc in rows]  # stores written before: a record per page
 
     def get_chunks(self, paper_key: str, page: int | None = None) -> list[Chunk]:
@@ -499,9 +509,10 @@ class ClaimStore:
 
     # --- overview ------------------------------------------------------------------------
     def _page_total(self) -> int:
-        """Pages stored, over every paper version (a record holds one page or all of them)."""
-        metas = self._get("pages", include=["metadatas"])["metadatas"]
-        return sum(int(m.get("page_count") or 1) for m in metas)
+        """Pages stored, over every complete paper version (from the paper records, so the
+        page texts are not read)."""
+        metas = self._get("papers", include=["metadatas"])["metadatas"]
+        return sum(int(m.get("page_count") or 0) for m in metas)
 
     def count(self, name: str) -> int:
         self._refresh()

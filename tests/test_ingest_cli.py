@@ -103,3 +103,41 @@ def test_bad_file_in_a_real_process(tmp_path: Path) -> None:
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("error:") and str(bad) in lines[0] and "not a PDF" in lines[0]
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_papers_are_stored_in_batches_and_a_failing_paper_does_not_sink_its_batch(
+    demo_pdfs: list[Path], monkeypatch
+) -> None:
+    """ingest hands the store whole batches; a batch that fails is retried paper by paper,
+    so only the paper that fails is reported and the others are stored."""
+    from agent.errors import StoreError
+    from agent.settings import load_settings
+    from agent.sources import ingest as ingest_service
+    from store.chroma import open_store
+    from store.ingest import store_parsed_many
+
+    store = open_store(load_settings())
+    calls: list[list[str]] = []
+
+    def store_many(batch):  # type: ignore[no-untyped-def]
+        calls.append([p.paper.arxiv_id for p in batch])
+        if any(p.paper.arxiv_id == "2508.14148" for p in batch):
+            raise StoreError("the store rejected 2508.14148", "check the store")
+        return store_parsed_many(store, batch)
+
+    report = ingest_service.ingest_paths(
+        [demo_pdfs[0].parent], load_settings(), store_many=store_many
+    )
+    assert calls[0] == ["2505.15781", "2508.14148", "2509.18085"]  # one batch first
+    assert sorted(c[0] for c in calls[1:]) == ["2505.15781", "2508.14148", "2509.18085"]
+    assert [p["arxiv_id"] for p in report["papers"]] == ["2505.15781", "2509.18085"]
+    assert {p["stored"] for p in report["papers"]} == {"added"}
+    [error] = report["errors"]
+    assert error["file"].endswith(".pdf") and "2508.14148" in error["error"]
+    assert store.stats()["papers"] == 2
+    store.close()
+
+    monkeypatch.setattr(ingest_service, "BATCH_CHUNKS", 1)
+    assert ingest_service.batches([5, 1, 3]) == [[0], [1], [2]]
+    monkeypatch.setattr(ingest_service, "BATCH_CHUNKS", 6)
+    assert ingest_service.batches([5, 1, 3, 0]) == [[0, 1], [2, 3]]

@@ -7,6 +7,7 @@ Papers are the bundled demo PDFs read by the real reader.
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -347,3 +348,32 @@ def test_pages_written_a_record_per_page_by_earlier_versions_still_read(store, d
     assert store.get_pages(key) == parsed.pages
     assert store.stats()["pages"] == len(parsed.pages)
     assert store_parsed(store, parsed) == "unchanged"
+
+
+def test_pages_written_as_one_document_by_earlier_versions_still_read(store, demo_parsed):
+    """Stores written before the page texts moved into the record's metadata still read."""
+    from store.chroma import clean_meta, paper_meta_fields
+
+    parsed = demo_parsed["2509.18085"]
+    store_parsed(store, parsed)
+    key = parsed.paper.key
+    store.col("pages").delete(ids=[f"{key}#pages"])
+    base = paper_meta_fields(parsed.paper, True)
+    store.col("pages").add(
+        ids=[f"{key}#pages"],
+        documents=[json.dumps(parsed.pages, ensure_ascii=False)],
+        metadatas=[clean_meta({**base, "page": 0, "page_count": len(parsed.pages)})],
+        embeddings=[[1.0]],
+    )
+    assert store.get_pages(key) == parsed.pages
+    assert store.stats()["pages"] == len(parsed.pages)
+    assert store_parsed(store, parsed) == "unchanged"
+
+
+def test_page_texts_are_not_full_text_indexed_twice(store, demo_parsed):
+    """The page record keeps its texts in metadata: only chunks carry searchable documents."""
+    parsed = demo_parsed["2509.18085"]
+    store_parsed(store, parsed)
+    got = store.col("pages").get(ids=[f"{parsed.paper.key}#pages"], include=["documents"])
+    assert got["documents"] == [None]
+    assert store.get_pages(parsed.paper.key) == parsed.pages

@@ -53,10 +53,10 @@ def print_report(report: dict[str, Any]) -> None:
 
 
 def _storer(store: Any) -> Any:
-    """Store one parsed paper (store.ingest.store_parsed): 'added', 'unchanged', ..."""
-    from store.ingest import store_parsed
+    """Store a batch of parsed papers (store.ingest.store_parsed_many): 'added', ..."""
+    from store.ingest import store_parsed_many
 
-    return lambda parsed: store_parsed(store, parsed, source="pdf")
+    return lambda batch: store_parsed_many(store, batch, source="pdf")
 
 
 def register(app: typer.Typer) -> None:
@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
                     engine=pdf_engine,
                     workers=workers,
                     on_done=lambda result: bar.advance(note=f"read {result.file.name}"),
-                    store_parsed=None if store is None else _storer(store),
+                    store_many=None if store is None else _storer(store),
                 )
         finally:
             if store is not None:

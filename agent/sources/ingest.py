@@ -1,7 +1,8 @@
 """`brief ingest` as a service: read PDF files and folders, report papers and errors.
 
-Storing is a separate step (`store_parsed` below is the seam): the report lists what was
-read; when a store is passed, each parsed paper is handed to it and its status recorded.
+Storing is a separate step (`store_many` below is the seam): the report lists what was
+read; when a store is passed, the parsed papers are handed to it in batches (a Chroma write
+costs tens of milliseconds however small it is) and each paper's status is recorded.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from agent.settings import Settings
 from agent.sources.batch import ReadResult, expand_paths, read_many
 from store.schemas import ParsedPaper
 
-StoreFn = Callable[[ParsedPaper], str]
+StoreManyFn = Callable[[list[ParsedPaper]], list[str]]
+BATCH_CHUNKS = 2000  # a store batch holds about this many chunks ...
+BATCH_PAPERS = 40  # ... and at most this many papers
 
 
 def paper_summary(parsed: ParsedPaper) -> dict[str, Any]:
@@ -45,13 +48,14 @@ def ingest_paths(
     workers: int | None = None,
     on_done: Callable[[ReadResult], None] | None = None,
     on_total: Callable[[int], None] | None = None,
-    store_parsed: StoreFn | None = None,
+    store_many: StoreManyFn | None = None,
 ) -> dict[str, Any]:
     """Read every PDF under `paths`; return {"papers": [...], "errors": [...]}.
 
-    `store_parsed` (optional) is called with each parsed paper and returns a status string
-    ("added", "unchanged", ...), recorded as the paper's "stored" field; a StoreError it
-    raises becomes an error line for that file.
+    `store_many` (optional) is called with batches of parsed papers and returns a status
+    string per paper ("added", "unchanged", ...), recorded as its "stored" field. When a
+    batch fails, its papers are stored one by one, so a BriefError becomes an error line
+    for the file that caused it and the others are still stored.
     """
     files = expand_paths(paths)
     errors: list[dict[str, str]] = []
@@ -66,20 +70,59 @@ def ingest_paths(
         chunk_overlap=settings.chunk_overlap,
         on_done=on_done,
     )
-    papers: list[dict[str, Any]] = []
+    read: list[tuple[ReadResult, ParsedPaper]] = []
     for result in results:
         if result.parsed is None:
             errors.append({"file": str(result.file), "error": result.error or "unknown error"})
-            continue
-        record = paper_summary(result.parsed)
+        else:
+            read.append((result, result.parsed))
+    stored: dict[int, str] = {}
+    if store_many is not None:
+        stored = _store_batches(store_many, read, errors)
+    papers: list[dict[str, Any]] = []
+    for n, (result, parsed) in enumerate(read):
+        if store_many is not None and n not in stored:
+            continue  # its store error is listed
+        record = paper_summary(parsed)
         record["file"] = str(result.file)
-        if store_parsed is not None:
-            from agent.errors import BriefError
-
-            try:
-                record["stored"] = store_parsed(result.parsed)
-            except BriefError as exc:
-                errors.append({"file": str(result.file), "error": str(exc)})
-                continue
+        if n in stored:
+            record["stored"] = stored[n]
         papers.append(record)
     return {"papers": papers, "errors": errors}
+
+
+def batches(sizes: list[int]) -> list[list[int]]:
+    """Indexes of items grouped into store batches of about BATCH_CHUNKS chunks."""
+    groups: list[list[int]] = []
+    chunks = 0
+    for n, size in enumerate(sizes):
+        if not groups or chunks + size > BATCH_CHUNKS or len(groups[-1]) >= BATCH_PAPERS:
+            groups.append([])
+            chunks = 0
+        groups[-1].append(n)
+        chunks += size
+    return groups
+
+
+def _store_batches(
+    store_many: StoreManyFn,
+    read: list[tuple[ReadResult, ParsedPaper]],
+    errors: list[dict[str, str]],
+) -> dict[int, str]:
+    """Store the parsed papers batch by batch; {index in `read`: status}."""
+    from agent.errors import BriefError
+
+    stored: dict[int, str] = {}
+    for group in batches([len(parsed.chunks) for _, parsed in read]):
+        if len(group) > 1:
+            try:
+                stored.update(zip(group, store_many([read[n][1] for n in group]), strict=True))
+                continue
+            except BriefError:
+                pass  # find the paper that fails: store them one by one
+        for n in group:
+            try:
+                stored[n] = store_many([read[n][1]])[0]
+            except BriefError as exc:
+                errors.append({"file": str(read[n][0].file), "error": str(exc)})
+    return stored
