@@ -26,6 +26,7 @@ from store.lexical import LexicalIndex
 if TYPE_CHECKING:
     from store.chroma import ClaimStore
 
+EXACT_LIMIT = 2000  # filters passing at most this many records are ranked exactly
 RRF_K = 60
 CLAIM_KINDS = ("problem", "method", "result", "limitation", "dataset", "other")
 _CACHE: dict[tuple[str, str], tuple[str, LexicalIndex]] = {}
@@ -146,17 +147,31 @@ def _dense(
     accept: Any,
     total: int,
     passing: int,
+    candidates: list[str] | None = None,
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """Top `n` (id, "", metadata) by vector similarity that satisfy the filters.
 
     Filters that keep most records (current version, not rejected) are applied after an
     unfiltered over-fetch sized by how many records pass them (`passing` of `total`),
     which is much faster in Chroma than a filtered query; the filtered query is the
-    fallback when too few results survive. Documents are fetched later, for the final hits.
+    fallback when too few results survive. When a filter keeps few records (one paper),
+    `candidates` holds their ids (from the lexical index's mask): their vectors are fetched
+    by id and ranked exactly here, far faster than Chroma's filtered search. Documents are
+    fetched later, for the final hits.
     """
     if total == 0 or passing == 0:
         return []
     col = store.col(name)
+    if candidates is not None:
+        got = col.get(ids=candidates, include=["embeddings", "metadatas"])
+        if not got["ids"]:
+            return []
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1) * (np.linalg.norm(query) or 1.0)
+        scores = vectors @ query / np.where(norms == 0, 1.0, norms)
+        order = np.argsort(-scores, kind="stable")[:n]
+        return [(got["ids"][i], "", got["metadatas"][i]) for i in order]
     if where is None or broad_only:
         fetch = min(total, n if passing >= total else int(n * total / passing) + n)
         res = col.query(query_embeddings=[vector], n_results=fetch, include=["metadatas"])
@@ -264,7 +279,11 @@ def search(
                     return False
                 return not (claims and status is None and m.get("status") == "rejected")
 
-            rankings.append(_dense(store, name, vector, n, where, broad, accept, index.n, passing))
+            few = mask is not None and passing <= EXACT_LIMIT
+            candidates = [index.ids[i] for i in np.flatnonzero(mask)] if few else None
+            rankings.append(
+                _dense(store, name, vector, n, where, broad, accept, index.n, passing, candidates)
+            )
         for ranking in rankings:
             for rank, (rid, doc, meta) in enumerate(ranking):
                 score, _, old_doc, _ = fused.get(rid, (0.0, name, "", meta))
