@@ -26,6 +26,7 @@ class Context:
     demo: read the bundled demo feed and PDFs instead of arXiv.
     reader: parses PDFs in worker processes (agent.nodes.readpool.ReaderPool); None parses
         in-process under read_gate.
+    writer: the branches' store writes, merged (agent.nodes.storewriter.StoreWriter).
     local_pdfs: brief these PDF files instead of fetching (benchmarks, local collections).
     out: where to write the brief (default: settings.briefs_dir/<kind>-<topic>-<end>.md).
     model_gate: bounds model calls running at once (settings.model_concurrency).
@@ -43,6 +44,7 @@ class Context:
     out: str | None = None
     local_pdfs: list[str] | None = None
     reader: Any = None
+    writer: Any = None
     model_gate: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(4))
     read_gate: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(1))
     fault: Callable[[str, str], None] | None = None
@@ -53,6 +55,19 @@ class Context:
     def model_name(self) -> str:
         """'extractive' without a model, else the model spec."""
         return "extractive" if self.model is None else self.model_spec
+
+    def __post_init__(self) -> None:
+        if self.writer is None and self.store is not None:
+            from agent.nodes.storewriter import StoreWriter
+
+            self.writer = StoreWriter(self.store)
+
+    def close(self) -> None:
+        """Stop the run's reader processes and store writer."""
+        if self.reader is not None:
+            self.reader.close()
+        if self.writer is not None:
+            self.writer.close()
 
     def pages(self, paper_key: str) -> list[str]:
         """A paper's page texts from the store, read once per run."""

@@ -240,8 +240,7 @@ def _execute_locked(
                     save_record(settings, record)
                 raise
     finally:
-        if ctx.reader is not None:
-            ctx.reader.close()
+        ctx.close()
     result = summary(record, ctx, output)
     record.status, record.path, record.error = "done", result["path"], ""
     record.stats = {k: v for k, v in result["stats"].items() if isinstance(v, int)}

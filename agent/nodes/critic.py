@@ -67,7 +67,7 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
         passed = [c for i, c in enumerate(passed) if i not in judged]
     verified = [c.model_copy(update={"status": "verified"}) for c in passed]
     rejected = [c.model_copy(update={"status": "rejected"}) for c in rejected]
-    services.save_claims(ctx.store, verified + rejected)
+    ctx.writer.save_claims(verified + rejected)
     rounds = state.get("rounds", 0) + 1
     retry = ctx.model is not None and rounds <= ctx.settings.max_critic_rounds
     dumped = [c.model_dump(mode="json") for c in rejected]

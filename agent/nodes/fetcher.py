@@ -116,6 +116,12 @@ def fetch(state: BriefState, runtime: Runtime[Context]) -> dict[str, Any]:
     else:
         tasks, failures, downloads = topic_tasks(state, ctx)
     ctx.event("fetched", f"{len(tasks)} papers")
+    for task in tasks:  # the reader reuses a stored paper with the same file hash
+        task["sha256"] = services.file_sha256_or_empty(task["pdf_path"])
+    if ctx.reader is not None:  # parse the others now, largest first, as the branches start
+        ctx.reader.prefetch(
+            [t["pdf_path"] for t in tasks if not services.stored_paper(ctx.store, t["sha256"])]
+        )
     return {
         "tasks": tasks,
         "failures": failures,

@@ -38,7 +38,7 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx.check_fault("read", name)
     stats = {"papers_read": 1}
     try:
-        sha = services.file_sha256(task["pdf_path"])
+        sha = task.get("sha256") or services.file_sha256(task["pdf_path"])
         paper = services.stored_paper(ctx.store, sha)
         pages = ctx.pages(paper.key) if paper else []
         if not pages:
@@ -48,7 +48,7 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
                 with ctx.read_gate:
                     parsed = services.parse_pdf(task["pdf_path"], ctx.settings)
             parsed = parsed.model_copy(update={"paper": _fill(parsed.paper, task)})
-            services.store_paper(ctx.store, parsed, task.get("source") or "pdf", [])
+            ctx.writer.store_paper(parsed, task.get("source") or "pdf", [])
             paper, pages = parsed.paper, parsed.pages
             ctx.pages_cache[paper.key] = pages
             stats["pdf_parsed"] = 1

@@ -1,16 +1,21 @@
 """PDF parsing in worker processes for the reader node.
 
 Parsing is CPU-bound Python; in worker processes it neither holds the graph's GIL nor can a
-pathological file hang the run: each file gets settings.pdf_timeout seconds, after which its
-worker is killed, the paper is reported as failed and a fresh pool takes over. The pool is
-started when the run starts (so worker start-up overlaps the fetch) and closed at its end.
+pathological file hang the run: each file gets settings.pdf_timeout seconds from the moment
+a worker starts on it (workers report that on a queue), after which the workers are killed,
+the paper is reported as failed and a fresh pool takes over. The pool is started when the
+run starts (so worker start-up overlaps the fetch) and closed at its end. `prefetch` queues
+the fetched files at once, largest first, so that no branch waits at the end of the run for
+a big file that was queued behind small ones.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Sequence
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -19,17 +24,59 @@ from typing import Any
 from agent.errors import PdfError
 from store.schemas import ParsedPaper
 
+POLL = 0.05  # seconds between looks at a file's progress while waiting for it
 
-def _warm() -> None:
+_started: Any = None  # in a worker process: the queue on which it reports each file it starts
+
+
+def _warm(started: Any = None) -> None:
+    global _started
+    if started is not None:
+        _started = started
     import agent.sources.pdf  # noqa: F401  (import once per worker, before the first file)
 
 
 def _read(path: str, engine: str, chunk_tokens: int, chunk_overlap: int) -> ParsedPaper:
     from agent.sources.pdf import read_pdf
 
+    if _started is not None:
+        _started.put(path)
     return read_pdf(
         Path(path), engine=engine, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap
     )
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
+class _Workers:
+    """One generation of worker processes and the start times they reported."""
+
+    def __init__(self, count: int) -> None:
+        methods = mp.get_all_start_methods()
+        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self._reports = ctx.SimpleQueue()  # a new one per generation: killed workers may
+        self.executor = ProcessPoolExecutor(  # leave a queue's lock held
+            max_workers=count, mp_context=ctx, initializer=_warm, initargs=(self._reports,)
+        )
+        self._started: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def started(self, path: str) -> float | None:
+        """When a worker of this generation started on `path` (monotonic seconds)."""
+        with self._lock:
+            while not self._reports.empty():
+                self._started.setdefault(self._reports.get(), time.monotonic())
+            return self._started.get(path)
+
+    def kill(self) -> None:
+        for proc in list(getattr(self.executor, "_processes", {}).values()):
+            proc.kill()
+        self.executor.shutdown(wait=False, cancel_futures=True)
 
 
 class ReaderPool:
@@ -37,51 +84,71 @@ class ReaderPool:
 
     def __init__(self, settings: Any) -> None:
         self.settings = settings
-        self._pool: ProcessPoolExecutor | None = None
+        self._workers: _Workers | None = None
         self._lock = threading.Lock()
+        self._queued: dict[str, tuple[_Workers, Future[ParsedPaper]]] = {}
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _current(self) -> _Workers:
         with self._lock:
-            if self._pool is None:
-                methods = mp.get_all_start_methods()
-                ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.settings.workers, mp_context=ctx, initializer=_warm
-                )
-            return self._pool
+            if self._workers is None:
+                self._workers = _Workers(self.settings.workers)
+            return self._workers
 
     def start(self) -> ReaderPool:
         """Start the workers now (in the background) rather than at the first file."""
-        self._executor().submit(_warm)
+        self._current().executor.submit(_warm)
         return self
 
-    def _reset(self, pool: ProcessPoolExecutor) -> None:
+    def _submit(self, path: str) -> tuple[_Workers, Future[ParsedPaper]]:
+        s = self.settings
+        workers = self._current()
+        args = (path, s.pdf_engine, s.chunk_tokens, s.chunk_overlap)
+        return workers, workers.executor.submit(_read, *args)
+
+    def prefetch(self, paths: Sequence[str]) -> None:
+        """Queue these files for parsing now, largest first; `read` then collects them.
+        Their results wait in memory until read, so pass only files a branch will read."""
+        for path in sorted({str(p) for p in paths}, key=_size, reverse=True):
+            entry = self._submit(path)
+            with self._lock:
+                self._queued.setdefault(path, entry)
+
+    def _wait(self, workers: _Workers, path: str, future: Future[ParsedPaper]) -> ParsedPaper:
+        """The result; FutureTimeout once a worker has spent pdf_timeout seconds on it."""
+        while True:
+            try:
+                return future.result(timeout=POLL)
+            except FutureTimeout:
+                started = workers.started(path)
+                if started is not None and time.monotonic() - started > self.settings.pdf_timeout:
+                    raise
+
+    def _reset(self, workers: _Workers) -> None:
         with self._lock:
-            if self._pool is pool:
-                self._pool = None
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+            if self._workers is workers:
+                self._workers = None
+        workers.kill()
 
     def read(self, path: str, retry: bool = True) -> ParsedPaper:
         """The parsed paper; PdfError for unreadable files, crashes and time-outs."""
-        s = self.settings
-        pool = self._executor()
-        future = pool.submit(_read, str(path), s.pdf_engine, s.chunk_tokens, s.chunk_overlap)
+        path = str(path)
+        with self._lock:
+            entry = self._queued.pop(path, None)
+        workers, future = entry or self._submit(path)
         try:
-            return future.result(timeout=s.pdf_timeout)
+            return self._wait(workers, path, future)
         except FutureTimeout:
-            self._reset(pool)
+            self._reset(workers)
             raise PdfError(
-                f"{path}: reading took longer than {s.pdf_timeout:g}s and was stopped",
+                f"{path}: reading took longer than {self.settings.pdf_timeout:g}s and was stopped",
                 "raise pdf_timeout (BRIEF_PDF_TIMEOUT) or check the file",
             ) from None
-        except BrokenProcessPool:
+        except (BrokenProcessPool, CancelledError):  # cancelled: queued when the pool was reset
             with self._lock:
-                replaced = self._pool is not pool
+                replaced = self._workers is not workers
             if replaced and retry:  # another file's time-out took this worker down
                 return self.read(path, retry=False)
-            self._reset(pool)
+            self._reset(workers)
             raise PdfError(
                 f"{path}: the reader process crashed — the file is probably malformed",
                 "check the file with `brief ingest`",
@@ -89,6 +156,7 @@ class ReaderPool:
 
     def close(self) -> None:
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            workers, self._workers = self._workers, None
+            self._queued.clear()
+        if workers is not None:
+            workers.executor.shutdown(wait=True, cancel_futures=True)

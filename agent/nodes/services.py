@@ -62,6 +62,14 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def file_sha256_or_empty(path: str | Path) -> str:
+    """The file's hash, or "" when it cannot be read (the reader then reports why)."""
+    try:
+        return file_sha256(path)
+    except OSError:
+        return ""
+
+
 # --- prompts -----------------------------------------------------------------------------
 def render_prompt(name: str, **variables: Any) -> str:
     """A prompt from prompts/ (agent.prompting.render: Jinja2, StrictUndefined)."""
@@ -144,15 +152,6 @@ def structured(
 
 
 # --- store -------------------------------------------------------------------------------
-def store_paper(store: Any, parsed: ParsedPaper, source: str, topics: list[str]) -> str:
-    """Store a parsed paper: 'added', 'unchanged' or 'new_version'."""
-    from store.ingest import store_parsed
-
-    if isinstance(store, SerialStore):  # the whole operation under the one lock
-        return str(store.serially(store_parsed, parsed, source=source, topics=topics))
-    return str(store_parsed(store, parsed, source=source, topics=topics))
-
-
 def stored_paper(store: Any, sha256: str) -> Paper | None:
     """The stored, complete paper version read from the PDF with this hash, if any."""
     if hasattr(store, "get_paper_by_sha"):
@@ -215,11 +214,6 @@ def stored_pages(store: Any, paper_key: str) -> list[str]:
 
 def stored_claims(store: Any, paper_key: str, status: str) -> list[Claim]:
     return list(store.get_claims(paper_key, status=status))
-
-
-def save_claims(store: Any, claims: list[Claim]) -> None:
-    if claims:
-        store.add_claims(claims)
 
 
 def save_brief(store: Any, record: BriefRecord) -> None:
