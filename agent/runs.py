@@ -126,15 +126,20 @@ def build_context(
     )
 
 
+BRANCHES = 64  # per-paper branches running at once (at least)
+
+
 def run_config(settings: Settings, run_id: str) -> dict[str, Any]:
     """Thread id for the checkpointer; concurrency bound for the per-paper branches.
 
-    Branches mostly wait on the model and read gates (Context), so several branches per
-    model slot keep those gates full without holding many PDFs in memory at once.
+    Branches mostly wait on the model gate, the reader processes and the store writer, so
+    many run at once (threads); a week's papers then move through each stage together and
+    their store writes merge. The parsed papers are held in memory either way (the reader
+    prefetches them), so the bound only caps threads.
     """
     return {
         "configurable": {"thread_id": run_id},
-        "max_concurrency": 4 * settings.model_concurrency + settings.workers,
+        "max_concurrency": max(BRANCHES, 4 * settings.model_concurrency + settings.workers),
         "recursion_limit": 200,
     }
 

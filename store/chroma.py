@@ -2,7 +2,12 @@
 
 Collections (all prefixed `brief_`): `papers` (one record per paper version, written last
 so it exists only when the version is complete), `pages` (page texts, for quote checks and
-citation resolution), `chunks` and `claims` (embedded and searchable), `briefs`. Ids are
+citation resolution), `chunks` and `claims` (embedded and searchable), `briefs`.
+
+Texts of pages and chunks are kept in the records' metadata (`pages`, `text`), not as Chroma
+documents: Chroma builds a trigram full-text index over every document, which brief never
+queries (its lexical ranking is its own BM25, store.lexical) and which took more than half
+the time of storing a paper. `record_text` reads either form, so older stores still work. Ids are
 stable (`Paper.key`, `Chunk.chunk_id`, `Claim.claim_id`), so writing the same thing twice
 changes nothing. Every version of a paper is kept; metadata `current` marks the newest one.
 The embedding provider and dimension are recorded in the `chunks` collection's metadata.
@@ -132,11 +137,12 @@ class ClaimStore:
         metas: Sequence[dict[str, Any]],
         on_batch: Callable[[int], None] | None = None,
         existing: set[str] | None = None,
+        store_docs: bool = True,
     ) -> None:
         """Write records in batches. With `existing` (ids known to be stored), new ids go
-        through Chroma's cheaper `add` and only the others through `upsert`. Without `docs`
-        (plain collections only) the records have no document, so Chroma does not index
-        their text for full-text search."""
+        through Chroma's cheaper `add` and only the others through `upsert`. `docs` are
+        embedded (embedded collections) and stored as Chroma documents unless `store_docs`
+        is false or there are none: then Chroma does not full-text index them."""
         col = self.col(name)
         for start in range(0, len(ids), BATCH):
             part = slice(start, start + BATCH)
@@ -157,7 +163,9 @@ class ClaimStore:
                 if rows:
                     method(
                         ids=[batch_ids[i] for i in rows],
-                        documents=[batch_docs[i] for i in rows] if batch_docs else None,
+                        documents=(
+                            [batch_docs[i] for i in rows] if batch_docs and store_docs else None
+                        ),
                         metadatas=[batch_metas[i] for i in rows],
                         embeddings=vectors[rows],  # a 2-D array, not a list of rows
                     )
@@ -272,8 +280,8 @@ class ClaimStore:
             )
             for chunk in chunks:
                 chunk_ids.append(chunk.chunk_id)
-                chunk_docs.append(chunk.text)
-                chunk_metas.append(chunk_meta(chunk, base))
+                chunk_docs.append(chunk.text)  # embedded; stored as metadata `text`
+                chunk_metas.append({**chunk_meta(chunk, base), TEXT: chunk.text})
             records.append(
                 {
                     **base,
@@ -287,7 +295,14 @@ class ClaimStore:
                 }
             )
         self._upsert("pages", page_ids, None, page_metas, existing=stored["pages"])
-        self._upsert("chunks", chunk_ids, chunk_docs, chunk_metas, existing=stored["chunks"])
+        self._upsert(
+            "chunks",
+            chunk_ids,
+            chunk_docs,
+            chunk_metas,
+            existing=stored["chunks"],
+            store_docs=False,
+        )
         for name, keep in (("pages", set(page_ids)), ("chunks", set(chunk_ids))):
             stale = sorted(stored[name] - keep)
             if stale:
@@ -382,7 +397,7 @@ class ClaimStore:
                 page_end=m["page_end"],
                 char_start=m.get("char_start", 0),
                 char_end=m.get("char_end", 0),
-                text=doc,
+                text=record_text(doc, m),
             )
             for m, doc in zip(got["metadatas"], got["documents"], strict=True)
         ]
@@ -551,6 +566,20 @@ class ClaimStore:
 
 
 # --- metadata helpers ------------------------------------------------------------------------
+TEXT = "text"  # metadata key of a chunk's text
+
+
+def record_text(doc: str | None, meta: dict[str, Any] | None) -> str:
+    """A record's text: metadata `text` (chunks), else its Chroma document."""
+    return str((meta or {}).get(TEXT) or doc or "")
+
+
+def texts_of(got: dict[str, Any]) -> list[str]:
+    """`record_text` of every record of a Chroma `get` with documents and metadatas."""
+    docs = got.get("documents") or [None] * len(got["ids"])
+    return [record_text(d, m) for d, m in zip(docs, got["metadatas"], strict=True)]
+
+
 def clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """Chroma metadata: no None values, no empty lists."""
     out = {}

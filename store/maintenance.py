@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from store.backend import get_all
-from store.chroma import BATCH, EMBEDDED, PREFIX, SCHEMA_VERSION, ClaimStore
+from store.chroma import BATCH, EMBEDDED, PREFIX, SCHEMA_VERSION, ClaimStore, texts_of
 
 
 def reindex(store: ClaimStore, on_batch: Callable[[int], None] | None = None) -> int:
@@ -36,13 +36,15 @@ def reindex(store: ClaimStore, on_batch: Callable[[int], None] | None = None) ->
                 configuration={"hnsw": {"space": "cosine"}},
             )
             ids, docs, metas = got["ids"], got["documents"], got["metadatas"]
+            texts = texts_of(got)
+            keep_docs = any(d is not None for d in docs)  # chunks keep theirs in metadata
             for start in range(0, len(ids), BATCH):
                 part = slice(start, start + BATCH)
                 new.add(
                     ids=ids[part],
-                    documents=docs[part],
+                    documents=docs[part] if keep_docs else None,
                     metadatas=metas[part],
-                    embeddings=embedder.embed(docs[part]),
+                    embeddings=embedder.embed(texts[part]),
                 )
                 if on_batch:
                     on_batch(len(ids[part]))

@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from store.backend import get_all
-from store.chroma import build_where, date_int
+from store.chroma import TEXT, build_where, date_int, texts_of
 from store.lexical import LexicalIndex
 
 if TYPE_CHECKING:
@@ -72,7 +72,8 @@ def lexical_index(store: ClaimStore, name: str, generation: str) -> LexicalIndex
         index = _load(path, stamp) if path else None
         if index is None:
             got = get_all(col, include=["documents", "metadatas"])
-            index = LexicalIndex(got["ids"], got["documents"], got["metadatas"])
+            metas = [{k: v for k, v in m.items() if k != TEXT} for m in got["metadatas"]]
+            index = LexicalIndex(got["ids"], texts_of(got), metas)  # texts are not kept
             if path:
                 _save(path, stamp, index)
         _CACHE[key] = (stamp, index)
@@ -287,7 +288,8 @@ def search(
         for ranking in rankings:
             for rank, (rid, doc, meta) in enumerate(ranking):
                 score, _, old_doc, _ = fused.get(rid, (0.0, name, "", meta))
-                fused[rid] = (score + 1.0 / (RRF_K + rank + 1), name, doc or old_doc, meta)
+                text = doc or old_doc or str(meta.get(TEXT) or "")  # dense hits carry it
+                fused[rid] = (score + 1.0 / (RRF_K + rank + 1), name, text, meta)
     best = sorted(fused.items(), key=lambda item: -item[1][0])[:k]
     missing = [rid for rid, (_, _, doc, _) in best if not doc]
     docs = _documents(store, missing, {rid: v[1] for rid, v in best})
@@ -307,8 +309,8 @@ def _documents(store: ClaimStore, ids: list[str], names: dict[str, str]) -> dict
     for name in ("chunks", "claims"):
         wanted = [i for i in ids if names[i] == name]
         if wanted:
-            got = store.col(name).get(ids=wanted, include=["documents"])
-            out.update(zip(got["ids"], got["documents"], strict=True))
+            got = store.col(name).get(ids=wanted, include=["documents", "metadatas"])
+            out.update(zip(got["ids"], texts_of(got), strict=True))
     return out
 
 

@@ -377,3 +377,37 @@ def test_page_texts_are_not_full_text_indexed_twice(store, demo_parsed):
     got = store.col("pages").get(ids=[f"{parsed.paper.key}#pages"], include=["documents"])
     assert got["documents"] == [None]
     assert store.get_pages(parsed.paper.key) == parsed.pages
+
+
+def test_chunk_texts_live_in_metadata_and_older_document_chunks_still_read(store, demo_parsed):
+    """Chunks are written without Chroma documents (no full-text index to build), their
+    text in metadata; chunks written by earlier versions as documents read the same."""
+    from store.search import invalidate_cache
+
+    parsed = demo_parsed["2508.14148"]
+    store_parsed(store, parsed)
+    key = parsed.paper.key
+    got = store.col("chunks").get(where={"paper_key": key}, include=["documents", "metadatas"])
+    assert set(got["documents"]) == {None}
+    assert {m["text"] for m in got["metadatas"]} == {c.text for c in parsed.chunks}
+    store.set_paper_fields(key, {"topics": ["kv-cache"]})  # a metadata update keeps the text
+    assert [c.text for c in store.get_chunks(key)] == [c.text for c in parsed.chunks]
+    hit = store.search("Distance-decay Dropout", k=1, kind="chunk")[0]
+    assert hit.arxiv_id == "2508.14148" and hit.text
+
+    old = store.col("chunks").get(where={"paper_key": key}, include=["embeddings", "metadatas"])
+    store.col("chunks").delete(ids=old["ids"])
+    by_id = {c.chunk_id: c.text for c in parsed.chunks}
+    store.col("chunks").add(
+        ids=old["ids"],
+        documents=[by_id[i] for i in old["ids"]],
+        metadatas=[{k: v for k, v in m.items() if k != "text"} for m in old["metadatas"]],
+        embeddings=old["embeddings"],
+    )
+    store.backend.bump("chunks")
+    invalidate_cache()
+    assert [c.text for c in store.get_chunks(key)] == [c.text for c in parsed.chunks]
+    again = store.search("Distance-decay Dropout", k=1, kind="chunk")[0]
+    assert again.id == hit.id and again.text == hit.text
+    lexical_only = store.search("Distance-decay Dropout", k=1, kind="chunk", dense=False)[0]
+    assert lexical_only.text == hit.text
