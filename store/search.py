@@ -280,8 +280,9 @@ def search(
                     return False
                 return not (claims and status is None and m.get("status") == "rejected")
 
-            few = mask is not None and passing <= EXACT_LIMIT
-            candidates = [index.ids[i] for i in np.flatnonzero(mask)] if few else None
+            candidates = None
+            if mask is not None and passing <= EXACT_LIMIT:
+                candidates = [index.ids[i] for i in np.flatnonzero(mask)]
             rankings.append(
                 _dense(store, name, vector, n, where, broad, accept, index.n, passing, candidates)
             )
