@@ -43,7 +43,18 @@ def child(argv: list[str]) -> None:
 
     import agent.llm.models as models
 
-    models.make_chat_model = lambda spec, settings, **kw: fake_model(FakeJudge(), 100_000)
+    judge = FakeJudge()
+    gate = os.environ.get("FAKE_MODEL_GATE")  # a file: every model call waits for it
+    if gate:
+        inner = judge
+
+        def judge(messages):  # type: ignore[no-untyped-def]
+            deadline = time.monotonic() + 120
+            while not os.path.exists(gate) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return inner(messages)
+
+    models.make_chat_model = lambda spec, settings, **kw: fake_model(judge, 100_000)
     from agent.cli.app import main
 
     sys.argv = ["brief", *argv]
@@ -70,11 +81,15 @@ def child_env(home: Path, api_url: str | None) -> dict[str, str]:
     return env
 
 
-def start(args: list[str], home: Path, api_url: str | None) -> subprocess.Popen[bytes]:
+def start(
+    args: list[str], home: Path, api_url: str | None, gate: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """The child CLI; with `gate`, its model calls wait until that file exists."""
     home.parent.mkdir(parents=True, exist_ok=True)
+    env = child_env(home, api_url) | ({"FAKE_MODEL_GATE": str(gate)} if gate else {})
     return subprocess.Popen(
         [PYTHON, str(Path(__file__).resolve()), "child", *args],
-        env=child_env(home, api_url),
+        env=env,
         cwd=str(home.parent),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -20,7 +20,8 @@ def test_a_second_weekly_on_the_same_home_is_refused_and_the_first_finishes(
 ) -> None:
     home = tmp_path / "home"
     lock = home / "runs" / "run.lock"
-    first = start(weekly_args(demo=True), home, None)
+    gate = tmp_path / "let-the-model-answer"  # the first run waits at its first model call
+    first = start(weekly_args(demo=True), home, None, gate=gate)
     deadline = time.monotonic() + 60
     while not (lock.is_file() and lock.read_text().startswith("pid")):
         assert first.poll() is None, first.communicate()
@@ -34,6 +35,7 @@ def test_a_second_weekly_on_the_same_home_is_refused_and_the_first_finishes(
     assert f"another brief run (pid {first.pid}, run " in lines[0]
     assert str(home) in lines[0] and "wait for it to finish" in lines[0]
 
+    gate.touch()
     code, out, err = finish(first)
     assert code == 0, err
     assert json.loads(out)["papers"] == 3
