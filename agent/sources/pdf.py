@@ -91,7 +91,7 @@ def build(
     text = PAGE_SEPARATOR.join(pages)
     language = pdfmeta.detect_language(text)
     starts = chunking.page_starts(pages, PAGE_SEPARATOR)
-    heads = guarded("sections", lambda: sections.detect(doc.toc, doc.lines), no_heads)
+    heads = guarded("sections", lambda: sections.detect(doc.toc, doc.lines, body), no_heads)
     title_key = sections.key(title)
     heads = [
         h for h in heads if not (h.page == 0 and title_key and sections.key(h.title) == title_key)

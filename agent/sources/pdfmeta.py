@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from agent.sources.pdftext import LineInfo, RawDocument
@@ -223,7 +224,7 @@ _SCRIPTS = {
 def detect_language(text: str) -> str:
     """A cheap script and stop-word guess: 'zh', 'ja', 'ko', 'ru', 'en', 'de', 'fr', 'es'."""
     sample = text[:8000]
-    counts = {name: len(rx.findall(sample)) for name, rx in _SCRIPTS.items()}
+    counts = {name: len(sample) - len(rx.sub("", sample)) for name, rx in _SCRIPTS.items()}
     total = sum(counts.values()) or 1
     if counts["kana"] > 0.05 * total:
         return "ja"
@@ -234,5 +235,6 @@ def detect_language(text: str) -> str:
     if counts["cyr"] > 0.3 * total:
         return "ru"
     words = re.findall(r"[a-zà-ÿ]+", unicodedata.normalize("NFC", sample[:8000].lower()))
-    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    seen = Counter(words)
+    scores = {lang: sum(seen[w] for w in stop) for lang, stop in _STOPWORDS.items()}
     return max(scores, key=lambda k: scores[k]) if any(scores.values()) else "en"

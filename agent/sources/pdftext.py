@@ -33,6 +33,7 @@ class LineInfo:
     bold: bool = False
     rotated: bool = False
     top: float = 0.0  # distance of the line's top from the page top, as a fraction (0..1)
+    wanted: bool | None = None  # the font filter's verdict on the line, when it was asked
 
 
 @dataclass(slots=True)
@@ -159,7 +160,7 @@ def _pdfium_lines(
         info = LineInfo(line)
         measure = every or (number % BODY_SAMPLE == 0 and len(stripped) > 30)
         if stripped and not measure and wants_font is not None:
-            measure = wants_font(stripped.rstrip())
+            measure = info.wanted = wants_font(stripped.rstrip())
         if stripped and measure:
             tindex = pos + len(line) - len(stripped)  # leading spaces are in the BMP
             cindex = raw.FPDFText_GetCharIndexFromTextIndex(textpage, tindex)

@@ -124,14 +124,20 @@ def _heading_font(line: LineInfo, body: float) -> bool:
     return line.bold or line.size >= body + 0.9
 
 
-def candidates(lines: list[list[LineInfo]], body: float) -> list[tuple[Heading, LineInfo]]:
-    """Every line that could be a heading, by text pattern and font."""
+def candidates(
+    lines: list[list[LineInfo]], body: float, unnumbered_only: bool = False
+) -> list[tuple[Heading, LineInfo]]:
+    """Every line that could be a heading, by text pattern and font (with
+    `unnumbered_only`, only the known unnumbered ones: Abstract, References, Appendix ...).
+    A line's `wanted` flag, when the extractor set it, is its `might_be_heading` verdict."""
     skip = repeated_lines(lines)
     out: list[tuple[Heading, LineInfo]] = []
     for pno, page in enumerate(lines):
         for lno, line in enumerate(page):
+            if line.wanted is False:
+                continue
             raw = line.text.strip()
-            if not raw or not might_be_heading(raw) or raw in skip:
+            if not raw or (line.wanted is None and not might_be_heading(raw)) or raw in skip:
                 continue
             if raw.lower().rstrip(":") in STRONG_UNNUMBERED:
                 out.append((Heading(clean_line(raw).rstrip(":"), 0, pno, lno), line))
@@ -142,6 +148,8 @@ def candidates(lines: list[list[LineInfo]], body: float) -> list[tuple[Heading, 
             low = text.lower().rstrip(":")
             if low in KNOWN_UNNUMBERED or APPENDIX_RE.match(text):
                 out.append((Heading(text.rstrip(":"), 0, pno, lno), line))
+                continue
+            if unnumbered_only:
                 continue
             m = NUMBERED_RE.match(text)
             if not m:
@@ -178,9 +186,9 @@ def _merge_wrapped(heading: Heading, lines: list[list[LineInfo]], body: float) -
         heading.title = f"{heading.title} {text}"
 
 
-def from_text(lines: list[list[LineInfo]]) -> list[Heading]:
+def from_text(lines: list[list[LineInfo]], body: float | None = None) -> list[Heading]:
     """Headings detected from text and fonts (no outline)."""
-    body = body_size(lines)
+    body = body_size(lines) if body is None else body
     cands = candidates(lines, body)
     numbered = [
         ln.size
@@ -238,20 +246,24 @@ def _drop_repeats(headings: list[Heading]) -> list[Heading]:
 
 
 class _Keys:
-    """Cleaned text and comparison key of each line, computed once per page on demand."""
+    """Stripped text of each line (per page) and its comparison key (per line), computed
+    once, on demand."""
 
     def __init__(self, lines: list[list[LineInfo]]) -> None:
         self.lines = lines
-        self.pages: dict[int, list[tuple[str, str]]] = {}
+        self.pages: dict[int, list[str]] = {}
+        self.keys: dict[tuple[int, int], str] = {}
 
-    def page(self, pno: int) -> list[tuple[str, str]]:
+    def page(self, pno: int) -> list[str]:
         if pno not in self.pages:
-            out = []
-            for line in self.lines[pno]:
-                raw = line.text.strip()
-                out.append((raw, key(raw) if raw and len(raw) <= 200 else ""))
-            self.pages[pno] = out
+            self.pages[pno] = [line.text.strip() for line in self.lines[pno]]
         return self.pages[pno]
+
+    def key(self, pno: int, lno: int, text: str) -> str:
+        found = self.keys.get((pno, lno))
+        if found is None:
+            found = self.keys[(pno, lno)] = key(text) if len(text) <= 200 else ""
+        return found
 
 
 def _locate(
@@ -263,9 +275,15 @@ def _locate(
         return None
     start = entry.page if entry.page is not None else 0
     pages = [p for p in (start, start + 1, start - 1) if 0 <= p < len(lines)]
+    # a line's key is no longer than the line: shorter lines cannot match; much longer
+    # ones cannot either (numbering, spaces and punctuation are all a key drops)
+    shortest, longest = 0.4 * len(target), 2 * len(target) + 16
     for pno in pages:
         page = lines[pno]
-        for lno, (text, k) in enumerate(keys.page(pno)):
+        for lno, text in enumerate(keys.page(pno)):
+            if not shortest <= len(text) <= longest:
+                continue
+            k = keys.key(pno, lno, text)
             if not k:
                 continue
             if k == target:
@@ -279,9 +297,11 @@ def _locate(
     return None
 
 
-def from_outline(toc: list[TocEntry], lines: list[list[LineInfo]]) -> list[Heading]:
+def from_outline(
+    toc: list[TocEntry], lines: list[list[LineInfo]], body: float | None = None
+) -> list[Heading]:
     """Headings from the outline (top two levels), located in the text, plus back matter."""
-    body = body_size(lines)
+    body = body_size(lines) if body is None else body
     result: list[Heading] = []
     min_level = min(e.level for e in toc)
     keys = _Keys(lines)
@@ -301,7 +321,7 @@ def from_outline(toc: list[TocEntry], lines: list[list[LineInfo]]) -> list[Headi
     top = Counter(top_sizes).most_common(1)[0][0] if top_sizes else 0.0
     have = {key(h.title) for h in result}
     seen_lines = {(h.page, h.line) for h in result}
-    for heading, line in candidates(lines, body):
+    for heading, line in candidates(lines, body, unnumbered_only=True):
         if heading.level != 0 or (heading.page, heading.line) in seen_lines:
             continue
         if key(heading.title) in have:
@@ -320,9 +340,11 @@ def from_outline(toc: list[TocEntry], lines: list[list[LineInfo]]) -> list[Headi
     return result
 
 
-def detect(toc: list[TocEntry], lines: list[list[LineInfo]]) -> list[Heading]:
-    """Headings of a document, in reading order."""
+def detect(
+    toc: list[TocEntry], lines: list[list[LineInfo]], body: float | None = None
+) -> list[Heading]:
+    """Headings of a document, in reading order (`body`: its body font size, if known)."""
     usable = [e for e in toc if e.title.strip()]
     if len(usable) >= 2:
-        return from_outline(usable, lines)
-    return from_text(lines)
+        return from_outline(usable, lines, body)
+    return from_text(lines, body)

@@ -35,6 +35,7 @@ _TRANSLATE: dict[int, str | None] = {
 
 _SPECIAL_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TRANSLATE)) + "]")
 _COMPOUND_RE = re.compile(r"\w+(?:-\w+)+")
+_HYPHENATED_TOKEN_RE = re.compile(r"(?<!\S)[^\s-]*-\S*")
 _WORD_END_RE = re.compile(r"(\w*)\Z")
 _WORD_START_RE = re.compile(r"[ \t]*\n?[ \t]*(\w*)")
 _PYPDF_HYPHEN_RE = re.compile(r"([A-Za-z]+)-[ \t]*\n[ \t]*(\w+)")
@@ -49,8 +50,8 @@ def compound_words(text: str) -> set[str]:
     """Hyphenated pairs that occur in the text (lower-cased), used as evidence for compounds:
     'state-of-the-art' gives 'state-of', 'of-the' and 'the-art'."""
     out: set[str] = set()
-    for token in text.split():
-        if "-" not in token or SOFT in token:
+    for token in _HYPHENATED_TOKEN_RE.findall(text):  # the whitespace-separated tokens with
+        if SOFT in token:  # a hyphen, found in one pass
             continue
         for word in _COMPOUND_RE.findall(token):
             parts = word.lower().split("-")
