@@ -126,8 +126,8 @@ class ClaimStore:
     def _refresh(self) -> dict[str, str]:
         return self.backend.refresh()
 
-    def _embed(self, texts: Sequence[str]) -> list[list[float]]:
-        return self.embedder.embed(list(texts))
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embedder.embed_array(list(texts))
 
     def _upsert(
         self,
@@ -148,10 +148,11 @@ class ClaimStore:
             part = slice(start, start + BATCH)
             batch_ids = list(ids[part])
             batch_docs = list(docs[part]) if docs is not None else None
-            vectors = np.asarray(
-                self._embed(batch_docs or []) if name in EMBEDDED else [[1.0]] * len(batch_ids),
-                dtype=np.float32,
-            )  # one array: Chroma converts a list of float lists row by row, far slower
+            # one array: Chroma converts a list of float lists row by row, far slower
+            if name in EMBEDDED:
+                vectors = self._embed(batch_docs or [])
+            else:
+                vectors = np.ones((len(batch_ids), 1), dtype=np.float32)
             batch_metas = [clean_meta(m) for m in metas[part]]
             if existing is None:
                 groups = [(col.upsert, list(range(len(batch_ids))))]

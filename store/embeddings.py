@@ -13,7 +13,6 @@ Chroma's own default embedder downloads a model at first use, so it is never use
 
 from __future__ import annotations
 
-import math
 import threading
 import zlib
 from collections import Counter
@@ -42,52 +41,67 @@ class Embedder:
     def embed_query(self, texts: Sequence[str]) -> list[list[float]]:
         return self.embed(texts)
 
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        """Document vectors as one float32 array."""
+        return np.asarray(self.embed(texts), dtype=np.float32)
+
     def chroma_function(self) -> Any:
         """This provider as a Chroma embedding function."""
         return _chroma_function(self)
 
 
+class _Codes(dict[str, int]):
+    """term -> bucket * 2 + (1 when the sign is +): crc32, computed once per term."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def __missing__(self, term: str) -> int:
+        h = zlib.crc32(term.encode("utf-8"))
+        code = (h % self.dim) * 2 + ((h >> 31) & 1)
+        if len(self) < 500_000:
+            self[term] = code
+        return code
+
+
 class HashEmbedder(Embedder):
-    """Feature hashing: each term adds ±1/sqrt(count) to one of `dim` buckets (crc32)."""
+    """Feature hashing: each term adds ±(1 + ln count) to one of `dim` buckets (crc32)."""
 
     def __init__(self, dim: int = HASH_DIM) -> None:
         self.dim = dim
         self.spec = "hash" if dim == HASH_DIM else f"hash:{dim}"
-        self._bucket: dict[str, tuple[int, float]] = {}
-
-    def _slot(self, term: str) -> tuple[int, float]:
-        slot = self._bucket.get(term)
-        if slot is None:
-            h = zlib.crc32(term.encode("utf-8"))
-            slot = (h % self.dim, 1.0 if (h >> 31) & 1 else -1.0)
-            if len(self._bucket) < 500_000:
-                self._bucket[term] = slot
-        return slot
+        self._codes = _Codes(dim)
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        slots: list[int] = []
-        weights: list[float] = []
-        slot = self._slot
+        return self.embed_array(texts).tolist()
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        """`embed` as one float32 array (rows in the order of `texts`)."""
+        code_of = self._codes.__getitem__
+        codes: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
         for row, text in enumerate(texts):
             terms = tokenize(text)
-            counts = Counter(terms)
-            counts.update([a + " " + b for a, b in zip(terms, terms[1:], strict=False)])
-            base = row * self.dim
-            for term, n in counts.items():
-                index, sign = slot(term)
-                slots.append(base + index)
-                weights.append(sign * (1.0 + math.log(n)) if n > 1 else sign)
+            seen = Counter(terms)
+            seen.update(map(" ".join, zip(terms, terms[1:], strict=False)))  # word bigrams
+            codes.append(np.fromiter(map(code_of, seen), np.int64, len(seen)))
+            counts.append(np.fromiter(seen.values(), np.float64, len(seen)))
+            rows.append(np.full(len(seen), row, np.int64))
+        code = np.concatenate(codes) if codes else np.zeros(0, np.int64)
+        n = np.concatenate(counts) if counts else np.zeros(0)
+        row_of = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        weight = np.where(code & 1, 1.0, -1.0) * np.where(n > 1, 1.0 + np.log(n), 1.0)
         flat = np.bincount(
-            np.asarray(slots, dtype=np.int64),
-            weights=np.asarray(weights, dtype=np.float64),
-            minlength=len(texts) * self.dim,
+            row_of * self.dim + code // 2, weights=weight, minlength=len(texts) * self.dim
         )
         matrix = flat.reshape(len(texts), self.dim)
         norms = np.linalg.norm(matrix, axis=1)
         empty = norms == 0.0
         matrix[empty, 0] = 1.0  # empty text: a fixed unit vector keeps cosine defined
         norms[empty] = 1.0
-        return (matrix / norms[:, None]).astype(np.float32).tolist()
+        return (matrix / norms[:, None]).astype(np.float32)
 
 
 class MiniLMEmbedder(Embedder):
