@@ -112,15 +112,16 @@ def build_context(
         from agent.llm.models import make_chat_model
 
         model = make_chat_model(record.model, settings)
+    store = open_run_store(settings)
     return make_context(
         settings,
-        open_run_store(settings),
+        store,
         model=model,
         usage=UsageTracker.from_settings(settings),
         demo=record.demo,
         out=record.out,
         local_pdfs=record.local_pdfs,
-        reader=ReaderPool(settings).start(),
+        reader=ReaderPool(settings, embed_spec=store.spec).start(),
         model_spec=record.model,
         **hooks,
     )

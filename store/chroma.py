@@ -138,21 +138,25 @@ class ClaimStore:
         on_batch: Callable[[int], None] | None = None,
         existing: set[str] | None = None,
         store_docs: bool = True,
+        vectors: np.ndarray | None = None,
     ) -> None:
         """Write records in batches. With `existing` (ids known to be stored), new ids go
         through Chroma's cheaper `add` and only the others through `upsert`. `docs` are
         embedded (embedded collections) and stored as Chroma documents unless `store_docs`
-        is false or there are none: then Chroma does not full-text index them."""
+        is false or there are none: then Chroma does not full-text index them. `vectors`
+        (one row per record, from this store's provider) are used instead of embedding."""
         col = self.col(name)
         for start in range(0, len(ids), BATCH):
             part = slice(start, start + BATCH)
             batch_ids = list(ids[part])
             batch_docs = list(docs[part]) if docs is not None else None
             # one array: Chroma converts a list of float lists row by row, far slower
-            if name in EMBEDDED:
-                vectors = self._embed(batch_docs or [])
+            if vectors is not None:
+                batch_vectors = np.asarray(vectors[part], dtype=np.float32)
+            elif name in EMBEDDED:
+                batch_vectors = self._embed(batch_docs or [])
             else:
-                vectors = np.ones((len(batch_ids), 1), dtype=np.float32)
+                batch_vectors = np.ones((len(batch_ids), 1), dtype=np.float32)
             batch_metas = [clean_meta(m) for m in metas[part]]
             if existing is None:
                 groups = [(col.upsert, list(range(len(batch_ids))))]
@@ -168,7 +172,7 @@ class ClaimStore:
                             [batch_docs[i] for i in rows] if batch_docs and store_docs else None
                         ),
                         metadatas=[batch_metas[i] for i in rows],
-                        embeddings=vectors[rows],  # a 2-D array, not a list of rows
+                        embeddings=batch_vectors[rows],  # a 2-D array, not a list of rows
                     )
             if on_batch:
                 on_batch(len(batch_ids))
@@ -247,13 +251,17 @@ class ClaimStore:
         self.write_papers([(paper, pages, chunks, current)])
 
     def write_papers(
-        self, items: Sequence[tuple[Paper, Sequence[str], Sequence[Chunk], bool]]
+        self,
+        items: Sequence[tuple[Paper, Sequence[str], Sequence[Chunk], bool]],
+        vectors: Sequence[np.ndarray | None] | None = None,
     ) -> None:
         """Write complete paper versions: all pages, then all chunks, then the paper records.
 
         Call inside `backend.write_lock()`. Records are written in large batches (new ids
         with `add`); stale chunks and pages of the same keys (a half-written earlier attempt,
         or a different file with the same key) are removed before the paper records go in.
+        `vectors[i]` (optional) holds the chunk vectors of item i from this store's provider,
+        computed by the reader; when every item has them, chunks are not embedded here.
         """
         if not items:
             return
@@ -296,6 +304,9 @@ class ClaimStore:
                 }
             )
         self._upsert("pages", page_ids, None, page_metas, existing=stored["pages"])
+        chunk_vectors = None
+        if vectors is not None and all(v is not None for v in vectors) and chunk_ids:
+            chunk_vectors = np.concatenate([v for v in vectors if v is not None and len(v)])
         self._upsert(
             "chunks",
             chunk_ids,
@@ -303,6 +314,7 @@ class ClaimStore:
             chunk_metas,
             existing=stored["chunks"],
             store_docs=False,
+            vectors=chunk_vectors,
         )
         for name, keep in (("pages", set(page_ids)), ("chunks", set(chunk_ids))):
             stale = sorted(stored[name] - keep)

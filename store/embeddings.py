@@ -216,6 +216,15 @@ def minilm_available() -> bool:
     )
 
 
+def in_reader(spec: str, texts: Sequence[str]) -> np.ndarray | None:
+    """Vectors of `texts` computed in a reader process, for providers that need no model,
+    network or configuration there (hash); None for the others (the store embeds)."""
+    if spec != "hash" and not (spec.startswith("hash:") and spec[5:].isdigit()):
+        return None
+    embedder = _shared(spec, lambda: make_embedder(spec))
+    return embedder.embed_array(list(texts))
+
+
 def resolve_spec(spec: str) -> str:
     """`auto` becomes the best offline provider installed; other specs are returned as is."""
     if spec == "auto":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from store.chroma import ClaimStore
 from store.schemas import Chunk, Paper, ParsedPaper
@@ -38,6 +38,7 @@ def store_parsed_many(
     (much faster for a folder of papers). Results are in the order of `items`."""
     results: list[StoreResult] = []
     todo: list[tuple[Paper, list[str], list[Chunk], bool]] = []
+    vectors: list[Any] = []  # chunk vectors the reader computed, per paper in `todo`
     families: set[str] = set()
     with store.backend.write_lock():
         planned: dict[str, tuple[str, int]] = {}  # key -> (family, version) in this call
@@ -66,12 +67,13 @@ def store_parsed_many(
             newest_other = max([m.get("version", 0) for m in others.values()] + pending, default=-1)
             current = paper.version_number >= newest_other
             todo.append((paper, parsed.pages, parsed.chunks, current))
+            vectors.append(parsed.vectors_for(store.spec))
             planned[key] = (paper.family, paper.version_number)
             if others or pending:
                 families.add(paper.family)
             fresh_version = (others or pending) and current and existing is None
             results.append("new_version" if fresh_version else "added")
-        store.write_papers(todo)
+        store.write_papers(todo, vectors)
         for family in families:
             store.update_current(family)
     return results

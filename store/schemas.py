@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 PAGE_SEPARATOR = "\n\f\n"
 ARXIV_ID_RE = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
@@ -143,6 +143,19 @@ class ParsedPaper(BaseModel):
     chunks: list[Chunk]
     engine: str = "pdfium"
     warnings: list[str] = Field(default_factory=list)
+    # chunk vectors computed where the paper was read (a reader process): (spec, array)
+    _vectors: tuple[str, Any] | None = PrivateAttr(default=None)
+
+    def attach_vectors(self, spec: str, vectors: Any) -> None:
+        """Chunk vectors by embedding provider `spec`, one row per chunk, for the store."""
+        self._vectors = (spec, vectors)
+
+    def vectors_for(self, spec: str) -> Any:
+        """The attached chunk vectors when they come from `spec`, else None."""
+        if self._vectors is None or self._vectors[0] != spec:
+            return None
+        vectors = self._vectors[1]
+        return vectors if len(vectors) == len(self.chunks) else None
 
     @property
     def text(self) -> str:

@@ -64,3 +64,37 @@ def test_a_file_never_prefetched_is_read_on_demand(demo_pdfs):
         assert pool.read(str(demo_pdfs[0])).paper.arxiv_id == demo_pdfs[0].stem[:10]
     finally:
         pool.close()
+
+
+def test_reader_processes_embed_the_chunks_and_the_store_uses_their_vectors(demo_pdfs):
+    """With the store's provider given (hash), a worker returns the chunk vectors with the
+    paper; they are what in-process embedding gives, survive a model copy, and the store
+    writes them instead of embedding the chunks again."""
+    import numpy as np
+
+    from store.chroma import open_store
+    from store.embeddings import HashEmbedder
+    from store.ingest import store_parsed
+
+    pool = ReaderPool(load_settings(workers=1), embed_spec="hash").start()
+    try:
+        parsed = pool.read(str(demo_pdfs[0]))
+    finally:
+        pool.close()
+    expected = HashEmbedder().embed_array([c.text for c in parsed.chunks])
+    assert np.array_equal(parsed.vectors_for("hash"), expected)
+    assert parsed.vectors_for("hash:64") is None  # another provider: the store embeds
+    copied = parsed.model_copy(update={"paper": parsed.paper})
+    assert np.array_equal(copied.vectors_for("hash"), expected)
+
+    store = open_store(load_settings(embeddings="hash"))
+    embedded: list[int] = []
+    real = store.embedder.embed_array
+    store.embedder.embed_array = lambda texts: embedded.append(len(texts)) or real(texts)
+    try:
+        assert store_parsed(store, copied) == "added"
+        assert embedded == [1]  # the paper record (title + abstract), not the chunks
+        hit = store.search(parsed.chunks[3].text[:80], k=1, kind="chunk", lexical=False)[0]
+        assert hit.id == parsed.chunks[3].chunk_id
+    finally:
+        store.close()

@@ -101,6 +101,7 @@ def register(app: typer.Typer) -> None:
                     workers=workers,
                     on_done=lambda result: bar.advance(note=f"read {result.file.name}"),
                     store_many=None if store is None else _storer(store),
+                    embed_spec=None if store is None else store.spec,
                 )
         finally:
             if store is not None:

@@ -36,14 +36,17 @@ def _warm(started: Any = None) -> None:
     import agent.sources.pdf  # noqa: F401  (import once per worker, before the first file)
 
 
-def _read(path: str, engine: str, chunk_tokens: int, chunk_overlap: int) -> ParsedPaper:
-    from agent.sources.pdf import read_pdf
+def _read(
+    path: str, engine: str, chunk_tokens: int, chunk_overlap: int, embed_spec: str | None
+) -> ParsedPaper:
+    from agent.sources.pdf import read_pdf, with_vectors
 
     if _started is not None:
         _started.put(path)
-    return read_pdf(
+    parsed = read_pdf(
         Path(path), engine=engine, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap
     )
+    return with_vectors(parsed, embed_spec)
 
 
 def _size(path: str) -> int:
@@ -82,8 +85,9 @@ class _Workers:
 class ReaderPool:
     """`read(path)` parses a PDF in one of settings.workers processes, under a time limit."""
 
-    def __init__(self, settings: Any) -> None:
+    def __init__(self, settings: Any, embed_spec: str | None = None) -> None:
         self.settings = settings
+        self.embed_spec = embed_spec  # the store's embedding provider: workers embed chunks
         self._workers: _Workers | None = None
         self._lock = threading.Lock()
         self._queued: dict[str, tuple[_Workers, Future[ParsedPaper]]] = {}
@@ -102,7 +106,7 @@ class ReaderPool:
     def _submit(self, path: str) -> tuple[_Workers, Future[ParsedPaper]]:
         s = self.settings
         workers = self._current()
-        args = (path, s.pdf_engine, s.chunk_tokens, s.chunk_overlap)
+        args = (path, s.pdf_engine, s.chunk_tokens, s.chunk_overlap, self.embed_spec)
         return workers, workers.executor.submit(_read, *args)
 
     def prefetch(self, paths: Sequence[str]) -> None:

@@ -66,13 +66,16 @@ def precheck(path: Path) -> str | None:
     return None
 
 
-def _read_one(path: Path, engine: str, chunk_tokens: int, chunk_overlap: int) -> tuple[str, Any]:
-    from agent.sources.pdf import read_pdf
+def _read_one(
+    path: Path, engine: str, chunk_tokens: int, chunk_overlap: int, embed_spec: str | None = None
+) -> tuple[str, Any]:
+    from agent.sources.pdf import read_pdf, with_vectors
 
     try:
-        return "ok", read_pdf(
+        parsed = read_pdf(
             path, engine=engine, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap
         )
+        return "ok", with_vectors(parsed, embed_spec)
     except BriefError as exc:
         return "error", str(exc)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not end the batch
@@ -83,7 +86,8 @@ def _read_one(path: Path, engine: str, chunk_tokens: int, chunk_overlap: int) ->
 
 
 def _worker(conn: Connection) -> None:
-    """Worker loop: receive (index, path, engine, tokens, overlap), send (index, status, value)."""
+    """Worker loop: receive (index, path, engine, tokens, overlap, embedding spec), send
+    (index, status, value)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
@@ -97,8 +101,8 @@ def _worker(conn: Connection) -> None:
             return
         if task is None:
             return
-        index, path, engine, tokens, overlap = task
-        status, value = _read_one(Path(path), engine, tokens, overlap)
+        index, path, engine, tokens, overlap, spec = task
+        status, value = _read_one(Path(path), engine, tokens, overlap, spec)
         try:
             conn.send((index, status, value))
         except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
@@ -156,8 +160,11 @@ def read_many(
     chunk_tokens: int,
     chunk_overlap: int,
     on_done: Callable[[ReadResult], None] | None = None,
+    embed_spec: str | None = None,
 ) -> list[ReadResult]:
-    """Read `paths` with up to `workers` processes; each file gets `timeout` seconds."""
+    """Read `paths` with up to `workers` processes; each file gets `timeout` seconds.
+    With `embed_spec` (the store's provider), workers also embed the chunks when they can
+    (agent.sources.pdf.with_vectors)."""
     results: list[ReadResult | None] = [None] * len(paths)
 
     def finish(index: int, result: ReadResult) -> None:
@@ -183,7 +190,8 @@ def read_many(
             for slot in slots:
                 if slot.ready and slot.task is None and queue:
                     index = queue.pop()
-                    slot.conn.send((index, str(paths[index]), engine, chunk_tokens, chunk_overlap))
+                    task = (index, str(paths[index]), engine, chunk_tokens, chunk_overlap)
+                    slot.conn.send((*task, embed_spec))
                     slot.task, slot.started = index, time.monotonic()
             busy = [s for s in slots if s.task is not None]
             starting = [s for s in slots if not s.ready]

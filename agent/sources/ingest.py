@@ -49,13 +49,15 @@ def ingest_paths(
     on_done: Callable[[ReadResult], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     store_many: StoreManyFn | None = None,
+    embed_spec: str | None = None,
 ) -> dict[str, Any]:
     """Read every PDF under `paths`; return {"papers": [...], "errors": [...]}.
 
     `store_many` (optional) is called with batches of parsed papers and returns a status
     string per paper ("added", "unchanged", ...), recorded as its "stored" field. When a
     batch fails, its papers are stored one by one, so a BriefError becomes an error line
-    for the file that caused it and the others are still stored.
+    for the file that caused it and the others are still stored. `embed_spec` (the store's
+    embedding provider) lets the reader processes embed the chunks.
     """
     files = expand_paths(paths)
     errors: list[dict[str, str]] = []
@@ -69,6 +71,7 @@ def ingest_paths(
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
         on_done=on_done,
+        embed_spec=embed_spec,
     )
     read: list[tuple[ReadResult, ParsedPaper]] = []
     for result in results:

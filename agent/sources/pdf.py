@@ -51,6 +51,18 @@ def read_pdf(
     return build(path, doc, pages, compounds, chunk_tokens, chunk_overlap)
 
 
+def with_vectors(parsed: ParsedPaper, embed_spec: str | None) -> ParsedPaper:
+    """Attach the chunk vectors of `embed_spec` when a reader process can compute them
+    itself (store.embeddings.in_reader): the store then does not embed the chunks again."""
+    if embed_spec:
+        from store.embeddings import in_reader
+
+        vectors = in_reader(embed_spec, [c.text for c in parsed.chunks])
+        if vectors is not None:
+            parsed.attach_vectors(embed_spec, vectors)
+    return parsed
+
+
 def build(
     path: Path,
     doc: RawDocument,
