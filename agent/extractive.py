@@ -262,6 +262,23 @@ def _budget(blocks: list[tuple[int, str]], tokens: int) -> str:
     return "\n\n".join(out)
 
 
+RESULT_CHARS = 1500  # of each results section's sentences with numbers
+
+
+def _numeric_sentences(text: str, limit: int) -> str:
+    """The first `limit` characters of the text's sentences that hold a number, joined
+    (numbers are looked for only until the limit is reached)."""
+    picked: list[str] = []
+    size = -1  # length of the joined sentences
+    for sentence in split_sentences(text):
+        if size >= limit:
+            break
+        if numbers_in(sentence):
+            picked.append(sentence)
+            size += len(sentence) + 1
+    return " ".join(picked)[:limit]
+
+
 def select_excerpt(pages: list[str], tokens: int = EXCERPT_TOKENS) -> str:
     """What the extractor model reads: page 1 head and abstract, introduction (start),
     conclusion, result sentences and table captions — within `tokens`, marked by page."""
@@ -272,7 +289,7 @@ def select_excerpt(pages: list[str], tokens: int = EXCERPT_TOKENS) -> str:
     intro = [(p, t) for n, p, t in spans if n == "introduction"]
     concl = [(p, t) for n, p, t in spans if n.startswith("conclusion")]
     results = [
-        (p, " ".join(s for s in split_sentences(t) if numbers_in(s))[:1500])
+        (p, _numeric_sentences(t, RESULT_CHARS))
         for n, p, t in spans
         if n in ("experiments", "experiment", "evaluation", "results")
     ]

@@ -378,7 +378,9 @@ class ClaimStore:
     def get_pages(self, paper_key: str) -> list[str]:
         """Page texts of a paper version (index 0 is page 1); [] when unknown."""
         key = self.resolve_key(paper_key) or paper_key
-        got = self._get("pages", where={"paper_key": key}, include=["documents", "metadatas"])
+        got = self._get("pages", ids=[f"{key}#pages"], include=["documents", "metadatas"])
+        if not got["ids"]:  # stores written before: a record per page
+            got = self._get("pages", where={"paper_key": key}, include=["documents", "metadatas"])
         rows = sorted(
             zip(got["ids"], got["metadatas"], got["documents"], strict=True),
             key=lambda r: r[1]["page"],

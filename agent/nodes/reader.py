@@ -38,8 +38,11 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx.check_fault("read", name)
     stats = {"papers_read": 1}
     try:
-        sha = task.get("sha256") or services.file_sha256(task["pdf_path"])
-        paper = services.stored_paper(ctx.store, sha)
+        queued = ctx.reader is not None and ctx.reader.queued(task["pdf_path"])
+        paper = None  # a file the fetch step queued for parsing was not stored then
+        if not queued:
+            sha = task.get("sha256") or services.file_sha256(task["pdf_path"])
+            paper = services.stored_paper(ctx.store, sha)
         pages = ctx.pages(paper.key) if paper else []
         if not pages:
             if ctx.reader is not None:

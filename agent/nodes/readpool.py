@@ -117,6 +117,11 @@ class ReaderPool:
             with self._lock:
                 self._queued.setdefault(path, entry)
 
+    def queued(self, path: str) -> bool:
+        """Whether `prefetch` queued this file (and `read` has not collected it yet)."""
+        with self._lock:
+            return str(path) in self._queued
+
     def _wait(self, workers: _Workers, path: str, future: Future[ParsedPaper]) -> ParsedPaper:
         """The result; FutureTimeout once a worker has spent pdf_timeout seconds on it."""
         while True:
