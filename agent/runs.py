@@ -121,7 +121,7 @@ def build_context(
         demo=record.demo,
         out=record.out,
         local_pdfs=record.local_pdfs,
-        reader=ReaderPool(settings, embed_spec=store.spec).start(),
+        reader=ReaderPool(settings, embed_spec=store.spec),  # workers start when needed
         model_spec=record.model,
         **hooks,
     )

@@ -180,7 +180,13 @@ def test_ctrl_c_cancels_the_answer_not_the_chat(spawn) -> None:
         child.sendline(QUESTION)
         child.expect("first question")  # the answer has started streaming
         child.sendintr()
-        child.expect(r"\(answer cancelled\)")
+        # On a loaded machine the first ^C can reach the terminal before the chat has left
+        # the prompt's raw mode, where it is typed input, not a signal; a second ^C a few
+        # seconds on still lands in the same answer (it streams for about 40 s).
+        if child.expect([r"\(answer cancelled\)", pexpect.TIMEOUT], timeout=5) == 1:
+            child.sendintr()
+            child.expect(r"\(answer cancelled\)")
+        assert "citations:" not in child.before  # the answer never finished
         child.expect("c>")
         child.sendline("/history")
         child.expect(re.escape(f"1. {QUESTION}"))

@@ -3,10 +3,10 @@
 Parsing is CPU-bound Python; in worker processes it neither holds the graph's GIL nor can a
 pathological file hang the run: each file gets settings.pdf_timeout seconds from the moment
 a worker starts on it (workers report that on a queue), after which the workers are killed,
-the paper is reported as failed and a fresh pool takes over. The pool is started when the
-run starts (so worker start-up overlaps the fetch) and closed at its end. `prefetch` queues
-the fetched files at once, largest first, so that no branch waits at the end of the run for
-a big file that was queued behind small ones.
+the paper is reported as failed and a fresh pool takes over. Workers start with the first
+file (a run whose papers are all stored starts none) and stop when the run ends. `prefetch`
+queues the fetched files at once, largest first, so that no branch waits at the end of the
+run for a big file that was queued behind small ones.
 """
 
 from __future__ import annotations
