@@ -1,8 +1,8 @@
 """Group commit for the per-paper branches' store writes.
 
-Every Chroma write costs tens of milliseconds however small it is (a transaction plus
-full-text index merges), and the branches of a run all write: their papers after parsing,
-their claims after critique. A branch hands its write to the run's StoreWriter and waits;
+Every Chroma write costs tens of milliseconds however small it is (a transaction and its
+index updates) and holds the GIL while it runs, and the branches of a run all write: their
+papers after parsing, their claims after critique. A branch hands its write to the run's StoreWriter and waits;
 one writer thread takes everything queued and stores it in one call per kind (papers with
 store.ingest.store_parsed_many, claims with add_claims). When a merged write fails, each of
 its items is written alone, so an error reaches only the branch whose data caused it.
