@@ -83,6 +83,8 @@ def register(app: typer.Typer) -> None:
 
         Enter sends; Esc then Enter, or a line ending in a backslash, adds a line; Ctrl-C cancels the answer being written; Ctrl-D quits; /help lists the slash commands. Piped input (no terminal) is read one message per line.
         """
+        import signal
+
         from agent.chat.evidence import open_view
         from agent.chat.graph import open_checkpointer
         from agent.chat.repl import plain_reader, run_chat, terminal_reader
@@ -106,6 +108,10 @@ def register(app: typer.Typer) -> None:
                 tools=_chat_tools(settings, view, ChatTools),
             )
             if interactive:
+                # Ctrl-C cancels the answer being written, even when brief was started by a
+                # process that ignores SIGINT (a background job of a script): Python then
+                # leaves it ignored, and so would every answer be uncancellable
+                signal.signal(signal.SIGINT, signal.default_int_handler)
                 read = terminal_reader(settings.home / "chat_history")
                 banner = (
                     f"brief chat · thread {thread} · model {settings.model} · "
