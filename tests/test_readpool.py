@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_reader_bad_input import many_pages
+from pdfbuild import many_pages
 
 from agent.errors import PdfError
 from agent.nodes.readpool import ReaderPool

@@ -1,0 +1,44 @@
+"""Hand-built PDFs for tests (no tests in this file): the object serialiser and a very long
+valid text PDF. The objects are numbered from 1 in the order given; object 1 is the root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def write_pdf(dest: Path, objs: list[bytes]) -> Path:
+    """`objs` as a PDF 1.4 file with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    dest.write_bytes(bytes(out))
+    return dest
+
+
+def many_pages(dest: Path, pages: int) -> Path:
+    """A valid PDF with very many text pages (one shared content stream): slow to read."""
+    content = (
+        b"BT /F1 9 Tf 72 720 Td "
+        + b" ".join(b"(word%d and more text on the line) Tj 0 -11 Td" % i for i in range(60))
+        + b" ET"
+    )
+    first = 5  # the first page object
+    kids = b" ".join(b"%d 0 R" % (first + i) for i in range(pages))
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    )
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, kids),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *[page] * pages,
+    ]
+    return write_pdf(dest, objs)
