@@ -330,41 +330,38 @@ def test_whole_collection_reads_go_page_by_page(store, demo_parsed, monkeypatch)
     assert unbounded == []
 
 
-def test_pages_written_a_record_per_page_by_earlier_versions_still_read(store, demo_parsed):
-    """Stores written before pages became one record per paper keep working."""
-    from store.chroma import clean_meta, paper_meta_fields
+def _old_pages(parsed: ParsedPaper, base: dict, layout: str) -> dict:
+    """The page records an earlier version of brief wrote, as `collection.add` arguments."""
+    from store.chroma import clean_meta
+
+    key, pages = parsed.paper.key, parsed.pages
+    if layout == "a record per page":
+        numbers = range(len(pages), 0, -1)  # out of order
+        return {
+            "ids": [f"{key}#p{n:04d}" for n in numbers],
+            "documents": list(reversed(pages)),
+            "metadatas": [clean_meta({**base, "page": n}) for n in numbers],
+            "embeddings": [[1.0]] * len(pages),
+        }
+    return {  # one record, the texts as its document
+        "ids": [f"{key}#pages"],
+        "documents": [json.dumps(pages, ensure_ascii=False)],
+        "metadatas": [clean_meta({**base, "page": 0, "page_count": len(pages)})],
+        "embeddings": [[1.0]],
+    }
+
+
+@pytest.mark.parametrize("layout", ["a record per page", "one document"])
+def test_pages_written_by_earlier_versions_still_read(store, demo_parsed, layout):
+    """Stores written before pages became one record per paper, or before the page texts
+    moved into that record's metadata, keep working."""
+    from store.chroma import paper_meta_fields
 
     parsed = demo_parsed["2509.18085"]
     store_parsed(store, parsed)
     key = parsed.paper.key
     store.col("pages").delete(ids=[f"{key}#pages"])
-    base = paper_meta_fields(parsed.paper, True)
-    store.col("pages").add(
-        ids=[f"{key}#p{n:04d}" for n in range(len(parsed.pages), 0, -1)],  # out of order
-        documents=list(reversed(parsed.pages)),
-        metadatas=[clean_meta({**base, "page": n}) for n in range(len(parsed.pages), 0, -1)],
-        embeddings=[[1.0]] * len(parsed.pages),
-    )
-    assert store.get_pages(key) == parsed.pages
-    assert store.stats()["pages"] == len(parsed.pages)
-    assert store_parsed(store, parsed) == "unchanged"
-
-
-def test_pages_written_as_one_document_by_earlier_versions_still_read(store, demo_parsed):
-    """Stores written before the page texts moved into the record's metadata still read."""
-    from store.chroma import clean_meta, paper_meta_fields
-
-    parsed = demo_parsed["2509.18085"]
-    store_parsed(store, parsed)
-    key = parsed.paper.key
-    store.col("pages").delete(ids=[f"{key}#pages"])
-    base = paper_meta_fields(parsed.paper, True)
-    store.col("pages").add(
-        ids=[f"{key}#pages"],
-        documents=[json.dumps(parsed.pages, ensure_ascii=False)],
-        metadatas=[clean_meta({**base, "page": 0, "page_count": len(parsed.pages)})],
-        embeddings=[[1.0]],
-    )
+    store.col("pages").add(**_old_pages(parsed, paper_meta_fields(parsed.paper, True), layout))
     assert store.get_pages(key) == parsed.pages
     assert store.stats()["pages"] == len(parsed.pages)
     assert store_parsed(store, parsed) == "unchanged"
