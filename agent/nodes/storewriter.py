@@ -75,10 +75,9 @@ class StoreWriter:
         for write in batch:
             groups.setdefault((write.kind, write.source, write.topics), []).append(write)
         for (kind, source, topics), writes in groups.items():
-            many = self._paper_writer(source, topics) if kind == "paper" else self._claims()
             if len(writes) > 1:
                 try:
-                    results = many([w.payload for w in writes])
+                    results = self._store(kind, source, topics, [w.payload for w in writes])
                 except Exception:  # noqa: BLE001  find whose data fails: one by one below
                     pass
                 else:
@@ -87,28 +86,23 @@ class StoreWriter:
                     continue
             for write in writes:
                 try:
-                    write.done.set_result(many([write.payload])[0])
+                    write.done.set_result(self._store(kind, source, topics, [write.payload])[0])
                 except BaseException as exc:  # noqa: BLE001  the branch raises it
                     write.done.set_exception(exc)
 
-    def _paper_writer(
-        self, source: str, topics: tuple[str, ...]
-    ) -> Callable[[list[Any]], list[Any]]:
-        from store.ingest import store_parsed_many
+    def _store(
+        self, kind: str, source: str, topics: tuple[str, ...], items: list[Any]
+    ) -> list[Any]:
+        """One store call for `items` of one kind; a result per item."""
+        if kind == "paper":
+            from store.ingest import store_parsed_many
 
-        def write(items: list[Any]) -> list[Any]:
             return list(
                 self._serially(store_parsed_many, items, source=source, topics=list(topics))
             )
-
-        return write
-
-    def _claims(self) -> Callable[[list[Any]], list[Any]]:
-        def write(items: list[Any]) -> list[Any]:
-            self._serially(lambda store, claims: store.add_claims(claims), sum(items, []))
-            return [None] * len(items)
-
-        return write
+        claims = [claim for item in items for claim in item]
+        self._serially(lambda store, batch: store.add_claims(batch), claims)
+        return [None] * len(items)
 
     def _serially(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         serially = getattr(self.store, "serially", None)  # a SerialStore: under its lock
