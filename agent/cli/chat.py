@@ -49,12 +49,11 @@ def register(app: typer.Typer) -> None:
         from agent.chat.answer import answer_question
         from agent.chat.evidence import open_view
         from agent.cli.output import print_json
-        from agent.llm.models import make_chat_model
         from agent.settings import load_settings
 
         settings = load_settings(model=model)
         filters = _filters(paper, topic, since, until)
-        chat_model = make_chat_model(settings.model, settings)
+        chat_model = _chat_model(settings)
         view = open_view(settings)
         stream = None if as_json else _echo
         answer = answer_question(
@@ -90,11 +89,10 @@ def register(app: typer.Typer) -> None:
         from agent.chat.repl import plain_reader, run_chat, terminal_reader
         from agent.chat.session import ChatSession
         from agent.chat.tools import ChatTools
-        from agent.llm.models import make_chat_model
         from agent.settings import load_settings
 
         settings = load_settings(model=model)
-        chat_model = make_chat_model(settings.model, settings)
+        chat_model = _chat_model(settings)
         view = open_view(settings)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         with open_checkpointer(settings) as saver:
@@ -120,6 +118,16 @@ def register(app: typer.Typer) -> None:
             else:
                 read, banner = plain_reader(sys.stdin), None
             run_chat(session, read, banner=banner)
+
+
+def _chat_model(settings: Any) -> Any:
+    """The chat model, or None for `--model none`: the model client libraries (openai,
+    langchain_openai, llama_cpp) are imported only when a model is used."""
+    if str(settings.model or "").strip().lower() == "none":
+        return None
+    from agent.llm.models import make_chat_model
+
+    return make_chat_model(settings.model, settings)
 
 
 def _echo(text: str) -> None:
