@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_chat_support import ingest
 
 MODEL_CLIENTS = ("openai", "langchain_openai", "llama_cpp")
