@@ -49,9 +49,9 @@ def _run_cli(*args: str, env_extra: dict[str, str]) -> subprocess.CompletedProce
     )
 
 
-def test_bad_setting_is_one_red_line_and_exit_1() -> None:
+def test_bad_setting_is_one_red_line_and_exit_2() -> None:
     proc = _run_cli("doctor", "--offline", env_extra={"BRIEF_WORKERS": "zero"})
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a configuration error (agent.errors.EXIT_USAGE)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert "workers" in lines[0] and "BRIEF_WORKERS" in lines[0]

@@ -1,7 +1,9 @@
 """The `brief` command: one Typer app, sub-commands registered from one module each.
 
-This is the CLI's single error boundary: a BriefError becomes one red line on stderr and exit
-code 1. Tracebacks are kept with BRIEF_DEBUG=1 or under pytest.
+This is the CLI's single error boundary: a BriefError becomes one red line on stderr and the
+error's exit code (agent.errors: 1 the command found problems or could not finish, 2 a usage or
+configuration error; click's own usage errors exit 2 too). Tracebacks are kept with
+BRIEF_DEBUG=1 or under pytest.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from agent import __version__
-from agent.errors import BriefError
+from agent.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, BriefError
 
 # Each module defines `register(app: typer.Typer) -> None`.
 COMMAND_MODULES = (
@@ -37,7 +39,7 @@ def debug_enabled() -> bool:
 
 
 class BriefGroup(TyperGroup):
-    """Turns BriefError into one line on stderr."""
+    """Turns BriefError into one line on stderr and its exit code."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -48,7 +50,7 @@ class BriefGroup(TyperGroup):
             from agent.cli.output import error_line
 
             error_line(str(exc))
-            raise typer.Exit(1) from None
+            raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             from agent.cli.output import error_line
 
@@ -56,10 +58,20 @@ class BriefGroup(TyperGroup):
             raise typer.Exit(130) from None
 
 
+EXIT_CODES = (
+    f"Exit codes: {EXIT_OK} ok; "
+    f"{EXIT_PROBLEMS} the command found problems (lint flags, an eval regression or failed "
+    "threshold, papers that could not be read, a failed delivery) or could not finish its work "
+    "(network, model server, store); "
+    f"{EXIT_USAGE} usage or configuration error (bad option, missing file, bad setting); "
+    "130 interrupted."
+)
+
 app = typer.Typer(
     name="brief",
     cls=BriefGroup,
     help="Reads arXiv for you and writes technical briefings you can trust.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import typer
 
+from agent.errors import EXIT_PROBLEMS
+
 
 def eval_group(app: typer.Typer) -> typer.Typer:
     """The `eval` sub-app of `app`, created on first use."""
@@ -33,10 +35,22 @@ def register(app: typer.Typer) -> None:
             help="Folder of the cited papers' PDFs (<arXiv id>.pdf): check sidecar quotes on their pages.",
         ),
     ) -> None:
-        """Check briefings for ungrounded numbers, placeholders, bad dates, empty fields, etc."""
+        """Check briefings for ungrounded numbers, placeholders, bad dates, empty fields, etc.
+
+        Exit code 1 when a file has errors, 2 when a file or the --papers folder is missing."""
         from agent.cli.output import print_json, stdout
+        from agent.errors import UsageError
         from evals.lint import lint_file, lint_report, pages_from_dir
 
+        for path in files:
+            if not path.is_file():
+                raise UsageError(
+                    f"no such file: {path}", "pass the path of a briefing (.md or .txt)"
+                )
+        if papers is not None and not papers.is_dir():
+            raise UsageError(
+                f"no such directory: {papers}", "pass the folder holding the papers' PDFs"
+            )
         pages_for = pages_from_dir(papers) if papers is not None else None
         cases = [lint_file(path, pages_for) for path in files]
         report = lint_report(cases)
@@ -45,7 +59,7 @@ def register(app: typer.Typer) -> None:
         else:
             print_lint(cases, stdout())
         if not report["passed"]:
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_PROBLEMS)
 
 
 def print_lint(cases: list, console: object) -> None:

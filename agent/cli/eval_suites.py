@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from agent.errors import EXIT_PROBLEMS
+
 
 def register(app: typer.Typer) -> None:
     from agent.cli.eval import eval_group
@@ -59,7 +61,7 @@ def register(app: typer.Typer) -> None:
                 out.print(f"note: {note}", highlight=False)
             out.print(f"report: {run_dir}", highlight=False)
         if not result.passed:
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_PROBLEMS)
 
     @group.command("list")
     def list_(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
@@ -124,4 +126,4 @@ def register(app: typer.Typer) -> None:
             for line in cmp.regressions:
                 out.print(f"  {line}", highlight=False)
         if cmp.regressed:
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_PROBLEMS)
