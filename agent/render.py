@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from agent.extractive import readable
+from agent.formats.dates import shown_date
 from agent.nodes.writer import terms_used
 from agent.safety import Allowed, allow_ids, clean_text, nothing
 
@@ -76,7 +77,7 @@ def entry(
         "url": url or "",
         "institutions": institutions,
         "author_count": result["meta"].get("author_count", 0),
-        "published": paper.get("published") or "",
+        "published": shown_date(paper, lang),  # with its source when not the arXiv feed
         "abstract": clean_text(readable(paper["abstract"]), allowed),
         "keywords": keywords,
         "claim_ids": draft.get("claim_ids", []),

@@ -54,6 +54,12 @@ class Paper(BaseModel):
     abstract: str = ""
     categories: list[str] = Field(default_factory=list)
     published: date | None = None
+    published_source: str | None = Field(
+        None,
+        description="where `published` came from: feed (arXiv metadata), arxiv-stamp (the "
+        "margin stamp on page 1), arxiv-id (the id's month: day unknown), pdf-metadata (the "
+        "PDF's creation date); None for records stored before it was kept (then: the feed)",
+    )
     updated: date | None = None
     source: str = Field("pdf", description="where it came from: pdf, arxiv, demo")
     pdf_path: str | None = None

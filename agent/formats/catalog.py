@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from agent.formats import common
+from agent.formats.dates import shown_date
 from agent.formats.taxonomy import best_direction, group, hits
 from agent.formats.trace import Trace, cell
 from agent.render import institutions_text
@@ -51,8 +52,7 @@ def is_catalog(text: str) -> bool:
 
 
 def row_of(result: dict[str, Any], entry: dict[str, Any], direction: Any, lang: str) -> str:
-    raw = result["paper"].get("published") or result["paper"].get("updated") or ""
-    day = str(raw)[:10].replace("-", "/") or "NA"
+    day = shown_date(result["paper"], lang, sep="/") or "NA"
     words = list(entry["keywords"][:3]) or (
         hits(direction, result["paper"])[:3] if direction else []
     )

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from agent.formats.dates import age
+from agent.formats.dates import SOURCE_NOTES, age, paper_date, shown_date
 from agent.formats.taxonomy import best_direction, direction_name, hits
 from agent.formats.trace import abs_url
 from agent.topics import TopicProfile
@@ -42,12 +42,19 @@ def title_link(result: dict[str, Any], title: str) -> str:
 
 def released(result: dict[str, Any], as_of: date, lang: str) -> str:
     """The arXiv publication date and its age on the report date."""
-    raw = result["paper"].get("published") or result["paper"].get("updated")
-    if not raw:
-        return "论文与 arXiv 元数据均未给出日期" if lang == "zh" else "no date in the paper or feed"
-    day = date.fromisoformat(str(raw)[:10])
-    sep = ("（", "）") if lang == "zh" else (" (", ")")
-    return f"{day.isoformat()}{sep[0]}{age(day, as_of, lang)}{sep[1]}"
+    day, source = paper_date(result["paper"])
+    if day is None:
+        return (
+            "论文、PDF 元数据与 arXiv 元数据均未给出日期"
+            if lang == "zh"
+            else "no date in the paper, its PDF metadata or the feed"
+        )
+    if source == "arxiv-id":  # only the month is known: no age in days
+        return shown_date(result["paper"], lang)
+    note = SOURCE_NOTES.get(source)
+    if lang == "zh":
+        return f"{day.isoformat()}（{age(day, as_of, lang)}{'，' + note[0] if note else ''}）"
+    return f"{day.isoformat()} ({age(day, as_of, lang)}{', ' + note[1] if note else ''})"
 
 
 def keywords(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from agent.errors import ConfigError
 
@@ -60,3 +61,41 @@ def day_label(day: date, lang: str) -> str:
         if lang == "zh"
         else f"{day:%B} {day.day}, {day.year}"
     )
+
+
+# how a paper's date is labelled when it does not come from the arXiv feed
+SOURCE_NOTES = {
+    "arxiv-stamp": ("据 PDF 首页 arXiv 标记", "from the PDF's arXiv stamp"),
+    "arxiv-id": ("据 arXiv 编号推算的月份", "month of the arXiv id"),
+    "pdf-metadata": ("据 PDF 文件创建日期", "PDF creation date"),
+}
+
+
+def paper_date(paper: dict[str, Any]) -> tuple[date | None, str]:
+    """(date, source) of a paper dict: its published date (else updated) and where it came
+    from ('feed' for the arXiv feed and for records stored before sources were kept)."""
+    raw = paper.get("published") or paper.get("updated")
+    if not raw:
+        return None, ""
+    try:
+        day = date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        return None, ""
+    source = paper.get("published_source") if paper.get("published") else None
+    return day, str(source or "feed")
+
+
+def shown_date(paper: dict[str, Any], lang: str, sep: str = "-") -> str:
+    """The date as a brief prints it: '2022-11-10' from the feed; with its source in brackets
+    otherwise, and only the month when the arXiv id gave it ('2022-08（据 arXiv 编号推算的月份）').
+    '' without a date."""
+    day, source = paper_date(paper)
+    if day is None:
+        return ""
+    text = day.isoformat().replace("-", sep)
+    if source == "arxiv-id":
+        text = text[:7]
+    note = SOURCE_NOTES.get(source)
+    if note is None:
+        return text
+    return f"{text}（{note[0]}）" if lang == "zh" else f"{text} ({note[1]})"

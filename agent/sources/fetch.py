@@ -205,6 +205,7 @@ def merge_metadata(parsed: ParsedPaper, candidate: Candidate, topics: list[str])
         "abstract": candidate.abstract or paper.abstract,
         "categories": candidate.categories or paper.categories,
         "published": candidate.published or paper.published,
+        "published_source": "feed" if candidate.published else paper.published_source,
         "updated": candidate.updated or paper.updated,
         "source": "arxiv",
         "topics": sorted(set(paper.topics) | set(topics)),

@@ -85,6 +85,7 @@ def build(
     body = sections.body_size(doc.lines)
     first = doc.lines[0] if doc.lines else []
     arxiv_id, version = pdfmeta.find_arxiv_id(doc, path)
+    published, published_source = pdfmeta.find_date(doc, arxiv_id)
     no_title: tuple[str, list[int]] = ("", [])
     no_people: tuple[list[str], list[str]] = ([], [])
     no_heads: list[sections.Heading] = []
@@ -118,6 +119,8 @@ def build(
         authors=authors,
         affiliations=affiliations,
         abstract=abstract,
+        published=published,
+        published_source=published_source,
         source="pdf",
         pdf_path=str(path),
         page_count=len(pages),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from agent.sources.pdftext import LineInfo, RawDocument
@@ -40,6 +41,83 @@ def find_arxiv_id(doc: RawDocument, path: Path) -> tuple[str | None, str | None]
     m = ARXIV_ID_RE.search(path.stem)
     if m:
         return m.group(1), m.group(2)
+    return None, None
+
+
+# --- date -------------------------------------------------------------------------------
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+STAMP_DATE_RE = re.compile(
+    r"arXiv:\s*(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\s*\[[\w.\-]+\]\s*"
+    r"(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]{3})[a-z]*\.?\s+(?P<y>(?:19|20)\d\d)"
+)
+PDF_DATE_RE = re.compile(r"^(?:D:)?(?P<y>(?:19|20)\d\d)(?P<m>\d\d)?(?P<d>\d\d)?")
+
+# where Paper.published came from, best first (the arXiv feed is set by agent.sources.fetch)
+DATE_SOURCES = ("feed", "arxiv-stamp", "arxiv-id", "pdf-metadata")
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def stamp_date(page: str) -> date | None:
+    """The date printed in the arXiv margin stamp ('arXiv:2208.07339v2 [cs.LG] 10 Nov 2022')."""
+    m = STAMP_DATE_RE.search(page)
+    month = MONTHS.get(m.group("m").lower()) if m else None
+    if not m or not month:
+        return None
+    return _day(int(m.group("y")), month, int(m.group("d")))
+
+
+def id_month(arxiv_id: str | None) -> date | None:
+    """The first day of the month an arXiv id was assigned: YYMM of '2208.07339' or of the
+    number of an old-style id ('hep-th/9901001' -> 1999-01)."""
+    if not arxiv_id:
+        return None
+    new = re.fullmatch(r"(\d{2})(\d{2})\.\d{4,5}", arxiv_id)
+    old = re.fullmatch(r"[a-z\-]+(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}", arxiv_id)
+    if new:
+        year, mm = 2000 + int(new.group(1)), int(new.group(2))
+    elif old:
+        yy, mm = int(old.group(1)), int(old.group(2))
+        year = 1900 + yy if yy >= 91 else 2000 + yy  # old-style ids ran from 1991 to 2007
+    else:
+        return None
+    return _day(year, mm, 1) if 1 <= mm <= 12 else None
+
+
+def info_date(info: dict[str, str]) -> date | None:
+    """The document info's CreationDate ('D:20230105120000Z'), else ModDate."""
+    for key in ("CreationDate", "ModDate"):
+        m = PDF_DATE_RE.match(info.get(key, "").strip())
+        if m:
+            day = _day(int(m.group("y")), int(m.group("m") or 1), int(m.group("d") or 1))
+            if day is not None and date(1990, 1, 1) <= day <= date.today():
+                return day
+    return None
+
+
+def find_date(doc: RawDocument, arxiv_id: str | None) -> tuple[date | None, str | None]:
+    """(date, source): the arXiv stamp on page 1, the arXiv id's month, the PDF's creation
+    date, in that order; (None, None) when none is there."""
+    stamped = stamp_date(doc.pages[0]) if doc.pages else None
+    if stamped:
+        return stamped, "arxiv-stamp"
+    month = id_month(arxiv_id)
+    if month:
+        return month, "arxiv-id"
+    created = info_date(doc.info)
+    if created:
+        return created, "pdf-metadata"
     return None, None
 
 

@@ -21,7 +21,17 @@ from typing import Any
 from agent.errors import PdfError
 
 ENGINES = ("pdfium", "pypdf")
-INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "arXivID", "Producer", "Creator")
+INFO_KEYS = (
+    "Title",
+    "Author",
+    "Subject",
+    "Keywords",
+    "arXivID",
+    "Producer",
+    "Creator",
+    "CreationDate",
+    "ModDate",
+)
 
 
 @dataclass(slots=True)
