@@ -14,6 +14,8 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
+from agent.frontmatter import front_matter
+
 PACKAGE = "prompts"
 SUFFIXES = (".md", ".j2")
 
@@ -44,6 +46,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["data"] = as_data
     env.filters["line"] = as_line
+    env.globals["front_matter"] = front_matter  # the brief templates' YAML block
     return env
 
 
@@ -77,7 +80,7 @@ def template_variables(name: str) -> set[str]:
     """Variables a template reads from its context (found by parsing it)."""
     env = environment()
     source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-    return set(jinja2.meta.find_undeclared_variables(env.parse(source)))
+    return set(jinja2.meta.find_undeclared_variables(env.parse(source))) - set(env.globals)
 
 
 def render(name: str, **variables: Any) -> str:

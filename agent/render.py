@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from agent.extractive import readable
+from agent.frontmatter import front_matter
 from agent.formats.dates import shown_date
 from agent.nodes.writer import terms_used
 from agent.safety import Allowed, allow_ids, clean_text, nothing
@@ -19,7 +20,7 @@ PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(PROMPTS),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -27,6 +28,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
+    env.globals["front_matter"] = front_matter  # the YAML block, written by PyYAML
+    return env
 
 
 def one_line(text: str) -> str:

@@ -23,6 +23,7 @@ from agent.errors import BriefError
 from evals import doc, metrics
 from evals.evidence import document_evidence, excluded_lines, has_numbers, sidecar_evidence
 from evals.formats import FORMATS
+from evals.frontmatter import front_matter_flags
 from evals.metrics import Flag
 from store.schemas import short_hash
 
@@ -110,6 +111,7 @@ def lint_text(
     lines = text.split("\n")
     code = doc.code_lines(lines)
     _, fm = doc.front_matter(lines)
+    flags += front_matter_flags(lines)  # valid YAML (evals.frontmatter)
     skip = code | set(range(1, fm + 1))
     kind = kind or detect_kind(text)
 
