@@ -118,6 +118,7 @@ class Suite:
     thresholds: tuple[Threshold, ...] = ()
     prepare: Callable[[list[dict[str, Any]], EvalContext], None] | None = None
     needs: str = "nothing"
+    load: Callable[[Path], Dataset] | None = None  # reads --dataset (default: load_dataset)
 
     def default_dataset(self) -> Path:
         return DATASETS_DIR / self.dataset
@@ -296,7 +297,7 @@ def run_suite(
         ctx.usage = UsageTracker.from_settings(ctx.settings)
     started = datetime.now(UTC)
     run_id = new_run_id(suite.name, ctx.model_name, str(path), started)
-    dataset = load_dataset(path)
+    dataset = suite.load(path) if suite.load is not None else load_dataset(path)
     validate_cases(suite, dataset)
     thresholds = thresholds_for(suite, dataset)
     shown = _display_path(path)

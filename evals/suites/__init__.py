@@ -13,6 +13,7 @@ SUITE_MODULES = {
     "critic-adversarial": "evals.suites.critic",
     "critic-demo": "evals.suites.critic",
     "chat-retrieval": "evals.suites.chat_retrieval",
+    "readability": "evals.suites.readability",
 }
 
 
