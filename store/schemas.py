@@ -67,6 +67,11 @@ class Paper(BaseModel):
     language: str = "en"
     sections: list[Section] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
+    claimed_id: str | None = Field(
+        None,
+        description="the arXiv id a file prints when it is kept as a candidate: that id is "
+        "stored already from a different file (store.identity), so this one is keyed by sha256",
+    )
 
     @property
     def key(self) -> str:

@@ -59,13 +59,13 @@ def in_threads(fn, items) -> list:  # type: ignore[no-untyped-def]
 
 def test_papers_from_many_branches_are_stored_in_few_calls(parsed, monkeypatch):
     calls: list[int] = []
-    real = store.ingest.store_parsed_many
+    real = store.ingest.store_parsed_keyed
 
     def counted(s, items, **kw):  # type: ignore[no-untyped-def]
         calls.append(len(items))
         return real(s, items, **kw)
 
-    monkeypatch.setattr(store.ingest, "store_parsed_many", counted)
+    monkeypatch.setattr(store.ingest, "store_parsed_keyed", counted)
     raw = open_store(load_settings())
     writer = StoreWriter(SerialStore(raw))
     try:

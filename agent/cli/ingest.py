@@ -15,7 +15,7 @@ def print_report(report: dict[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from agent.cli.output import error_line, stdout
+    from agent.cli.output import error_line, stdout, warn_line
 
     papers = report["papers"]
     if papers:
@@ -50,6 +50,8 @@ def print_report(report: dict[str, Any]) -> None:
     stdout().print(f"{len(papers)} read{outcome}, {len(report['errors'])} failed", highlight=False)
     for err in report["errors"]:
         error_line(err["error"])
+    for line in report.get("warnings", []):
+        warn_line(line)
 
 
 def _storer(store: Any) -> Any:
@@ -108,6 +110,10 @@ def register(app: typer.Typer) -> None:
                 store.close()
         if json_out:
             print_json(report)
+            from agent.cli.output import warn_line
+
+            for line in report.get("warnings", []):
+                warn_line(line)
         else:
             print_report(report)
         if report["errors"]:

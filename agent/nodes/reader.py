@@ -14,11 +14,15 @@ from agent.nodes import services
 from agent.state import PaperState
 from store.schemas import Paper
 
+from store.identity import as_candidate
 
 def _fill(paper: Paper, task: dict[str, Any]) -> Paper:
     """Feed metadata fills what the PDF did not give."""
     updates: dict[str, Any] = {}
-    for name in ("arxiv_id", "arxiv_version", "title", "authors", "abstract"):
+    names = ("arxiv_id", "arxiv_version", "title", "authors", "abstract")
+    if paper.claimed_id:  # a candidate (store.identity) never takes the id it claims
+        names = names[2:]
+    for name in names:
         if task.get(name) and not getattr(paper, name):
             updates[name] = task[name]
     if task.get("published") and not paper.published:
@@ -51,7 +55,14 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
                 with ctx.read_gate:
                     parsed = services.parse_pdf(task["pdf_path"], ctx.settings)
             parsed = parsed.model_copy(update={"paper": _fill(parsed.paper, task)})
-            ctx.writer.store_paper(parsed, task.get("source") or "pdf", [])
+            _, key = ctx.writer.store_paper_keyed(parsed, task.get("source") or "pdf", [])
+            if key != parsed.paper.key:  # a candidate: stored under its own key
+                parsed = as_candidate(parsed)
+                ctx.event(
+                    "candidate",
+                    f"{name}: {parsed.paper.claimed_id} is stored from "
+                    f"another file; this one is kept as {key}",
+                )
             paper, pages = parsed.paper, parsed.pages
             ctx.pages_cache[paper.key] = pages
             stats["pdf_parsed"] = 1

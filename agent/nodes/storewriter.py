@@ -4,7 +4,7 @@ Every Chroma write costs tens of milliseconds however small it is (a transaction
 index updates) and holds the GIL while it runs, and the branches of a run all write: their
 papers after parsing, their claims after critique. A branch hands its write to the run's StoreWriter and waits;
 one writer thread takes everything queued and stores it in one call per kind (papers with
-store.ingest.store_parsed_many, claims with add_claims). When a merged write fails, each of
+store.ingest.store_parsed_keyed, claims with add_claims). When a merged write fails, each of
 its items is written alone, so an error reaches only the branch whose data caused it.
 """
 
@@ -40,8 +40,16 @@ class StoreWriter:
 
     # --- what branches call --------------------------------------------------------------
     def store_paper(self, parsed: ParsedPaper, source: str, topics: list[str]) -> str:
-        """store_parsed: 'added', 'unchanged' or 'new_version'."""
-        return str(self._submit(_Write("paper", parsed, source, tuple(topics))))
+        """store_parsed: 'added', 'unchanged', 'new_version' or 'candidate'."""
+        return self.store_paper_keyed(parsed, source, topics)[0]
+
+    def store_paper_keyed(
+        self, parsed: ParsedPaper, source: str, topics: list[str]
+    ) -> tuple[str, str]:
+        """`store_paper` and the key the paper is stored under: a candidate (a file printing
+        an id stored from another file, store.identity) is stored under its own sha256."""
+        status, key = self._submit(_Write("paper", parsed, source, tuple(topics)))
+        return str(status), str(key)
 
     def save_claims(self, claims: list[Claim]) -> None:
         if claims:
@@ -95,10 +103,10 @@ class StoreWriter:
     ) -> list[Any]:
         """One store call for `items` of one kind; a result per item."""
         if kind == "paper":
-            from store.ingest import store_parsed_many
+            from store.ingest import store_parsed_keyed
 
             return list(
-                self._serially(store_parsed_many, items, source=source, topics=list(topics))
+                self._serially(store_parsed_keyed, items, source=source, topics=list(topics))
             )
         claims = [claim for item in items for claim in item]
         self._serially(lambda store, batch: store.add_claims(batch), claims)

@@ -13,6 +13,7 @@ from typing import Any
 
 from agent.settings import Settings
 from agent.sources.batch import ReadResult, expand_paths, read_many
+from store.identity import as_candidate
 from store.schemas import ParsedPaper
 
 StoreManyFn = Callable[[list[ParsedPaper]], list[str]]
@@ -51,7 +52,8 @@ def ingest_paths(
     store_many: StoreManyFn | None = None,
     embed_spec: str | None = None,
 ) -> dict[str, Any]:
-    """Read every PDF under `paths`; return {"papers": [...], "errors": [...]}.
+    """Read every PDF under `paths`; return {"papers": [...], "errors": [...]}, with
+    "warnings": [...] when a paper was stored otherwise than its PDF says (a candidate).
 
     `store_many` (optional) is called with batches of parsed papers and returns a status
     string per paper ("added", "unchanged", ...), recorded as its "stored" field. When a
@@ -80,6 +82,7 @@ def ingest_paths(
         else:
             read.append((result, result.parsed))
     stored: dict[int, str] = {}
+    warnings: list[str] = []  # papers stored, but not as their PDF says (store.identity)
     if store_many is not None:
         stored = _store_batches(store_many, read, errors)
     papers: list[dict[str, Any]] = []
@@ -90,8 +93,19 @@ def ingest_paths(
         record["file"] = str(result.file)
         if n in stored:
             record["stored"] = stored[n]
+        if stored.get(n) == "candidate":
+            kept = as_candidate(parsed).paper.key
+            record["stored_as"] = kept
+            warnings.append(
+                f"{result.file}: prints arXiv:{parsed.paper.key}, which is stored already "
+                f"from a different file; the stored paper is unchanged and this file is kept "
+                f"apart as {kept} (delete it with `brief store delete {kept}` if unwanted)"
+            )
         papers.append(record)
-    return {"papers": papers, "errors": errors}
+    report: dict[str, Any] = {"papers": papers, "errors": errors}
+    if warnings:
+        report["warnings"] = warnings
+    return report
 
 
 def batches(sizes: list[int]) -> list[list[int]]:
