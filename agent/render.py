@@ -15,6 +15,7 @@ from agent.frontmatter import front_matter
 from agent.formats.dates import shown_date
 from agent.nodes.writer import terms_used
 from agent.safety import Allowed, allow_ids, clean_text, nothing
+from agent.sidecar import versioned
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 
@@ -129,7 +130,7 @@ def render_brief(
     if kind in STORE_KINDS:
         from agent.formats.fields import render_kind
 
-        return render_kind(
+        markdown, side = render_kind(
             kind,
             env=env,
             lang=lang,
@@ -144,6 +145,7 @@ def render_brief(
             model=model,
             facts=facts or {},
         )
+        return markdown, versioned(side)
     start, end = window
     extractive = model is None
     span = {"zh": f"{start} 至 {end} 的", "en": f" from {start} to {end}"}
@@ -184,7 +186,7 @@ def render_brief(
     markdown = clean_text(markdown, allowed)  # the net under the fields cleaned above
     side = sidecar(markdown, entries, results)
     side["sentences"] += changed
-    return markdown, side
+    return markdown, versioned(side)
 
 
 def sidecar(
