@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from agent.context import Context, make_context
 from agent.errors import ConfigError
-from agent.nodes.services import atomic_write
+from agent.files import atomic_write
 from agent.settings import Settings
 from agent.storefaults import storage_error
 
@@ -184,14 +184,17 @@ def run_input(record: RunRecord) -> dict[str, Any]:
 
 
 def clean_leftovers(settings: Settings, record: RunRecord) -> None:
-    """Remove temp files an earlier run left when it was killed (the run lock is held)."""
-    from agent.nodes.services import remove_temp_files
+    """Remove temp files an earlier run left when it was killed (the run lock is held):
+    brief's own temp names only (agent.files), and in the folder of `--out` only those of
+    the brief and its sidecar, so no other file there is ever touched."""
+    from agent.files import remove_temp_files
+    from agent.nodes.publisher import sidecar_path
 
-    folders = [settings.runs_dir / "runs", settings.runs_dir / "cache", settings.briefs_dir]
-    if record.out:
-        folders.append(Path(record.out).expanduser().resolve().parent)
-    for folder in folders:
+    for folder in (settings.runs_dir / "runs", settings.runs_dir / "cache", settings.briefs_dir):
         remove_temp_files(folder)
+    if record.out:
+        out = Path(record.out).expanduser().resolve()
+        remove_temp_files(out.parent, targets=[out.name, sidecar_path(out).name])
 
 
 def _execute(

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.files import atomic_write
 from evals.runner import DATASETS_DIR, REPO_ROOT, shared_root
 from evals.suites.grounding import numbers_in
 from store.schemas import ARXIV_ID_RE, short_hash
@@ -366,9 +367,7 @@ def corrupt(
 def write_jsonl(rows: list[dict[str, Any]], path: Path, meta: dict[str, Any]) -> None:
     lines = [json.dumps({"meta": meta}, ensure_ascii=False)]
     lines += [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, "\n".join(lines) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

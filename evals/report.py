@@ -4,8 +4,6 @@ Rich table for the terminal. `load_run(ref)` reads a run back for `brief eval co
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,22 +11,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from agent.errors import ConfigError
+from agent.files import atomic_write
 from evals.runner import RunResult
 
 RESULT_FILE = "result.json"
 MARKDOWN_FILE = "report.md"
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def fmt(value: Any) -> str:
@@ -87,8 +74,8 @@ def write_report(result: RunResult, evals_dir: Path) -> Path:
     """Write `<evals_dir>/<run-id>/result.json` and `report.md`; return the run directory."""
     data = result.to_json()
     run_dir = Path(evals_dir) / result.run_id
-    _atomic_write(run_dir / RESULT_FILE, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    _atomic_write(run_dir / MARKDOWN_FILE, markdown(data))
+    atomic_write(run_dir / RESULT_FILE, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    atomic_write(run_dir / MARKDOWN_FILE, markdown(data))
     return run_dir
 
 

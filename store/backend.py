@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from agent.errors import ConfigError, StoreError
+from agent.files import atomic_write, remove_temp_files
 
 LOCK_TIMEOUT = 600.0
 META = "brief_meta"
@@ -153,12 +154,9 @@ class Backend:
             gens = self.generations()
             gens.update({c: token for c in collections})
             path = self.store_dir / "generation.json"
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            for stale in self.store_dir.glob("generation.*.tmp"):  # of a killed writer:
-                if stale != tmp:  # every writer holds the write lock, so none is busy
-                    stale.unlink(missing_ok=True)
-            tmp.write_text(json.dumps(gens), "utf-8")
-            os.replace(tmp, path)
+            # a killed writer's temp file: every writer holds the write lock, so none is busy
+            remove_temp_files(self.store_dir, targets=[path.name])
+            atomic_write(path, json.dumps(gens))
             self._seen = gens
         else:
             self._meta().upsert(

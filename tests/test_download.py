@@ -230,8 +230,8 @@ def test_stale_temp_files_of_a_killed_run_are_removed(arxiv_server, demo_pdfs):
     settings, downloader, _ = make(arxiv_server)
     folder = Path(settings.pdf_dir)
     folder.mkdir(parents=True)
-    old = folder / f".{entries[0].key}.pdf.abc123.part"
-    fresh = folder / f".{entries[1].key}.pdf.def456.part"  # maybe another run's, kept
+    old = folder / f".{entries[0].key}.pdf.abc12345.brief.part"
+    fresh = folder / f".{entries[0].key}.pdf.def45678.brief.part"  # maybe another run's, kept
     for part in (old, fresh):
         part.write_bytes(b"%PDF-1.5 partial")
     os.utime(old, (0, 0))

@@ -43,9 +43,9 @@ def test_resume_of_a_run_killed_before_its_first_checkpoint_runs_it() -> None:
 def test_temp_files_of_a_killed_write_are_removed_by_the_next_run() -> None:
     settings = load_settings()
     left = [
-        settings.runs_dir / "cache" / ".0123abcd.json.x1y2z3.tmp",
-        settings.runs_dir / "runs" / ".20261201-1.json.abcdef.tmp",
-        settings.briefs_dir / ".weekly-efficient-ai-2026-11-23.md.q9w8e7.tmp",
+        settings.runs_dir / "cache" / ".0123abcd.json.x1y2z3ab.brief.tmp",
+        settings.runs_dir / "runs" / ".20261201-1.json.abcdef12.brief.tmp",
+        settings.briefs_dir / ".weekly-efficient-ai-2026-11-23.md.q9w8e7zz.brief.tmp",
     ]
     for path in left:
         path.parent.mkdir(parents=True, exist_ok=True)

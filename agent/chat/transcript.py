@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from agent.chat.answer import Answer
+from agent.files import atomic_write
 
 
 def sources_lines(answer: Answer) -> list[str]:
@@ -33,13 +32,4 @@ def to_markdown(thread: str, turns: list[Answer]) -> str:
 
 def save_markdown(path: Path, text: str) -> None:
     """Write through a temp file in the same directory and a rename (never half-written)."""
-    path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path.expanduser(), text)

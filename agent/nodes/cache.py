@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agent.nodes.services import atomic_write
+from agent.files import atomic_write
 from store.schemas import short_hash
 
 

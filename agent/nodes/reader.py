@@ -12,9 +12,9 @@ from agent.context import Context
 from agent.extractive import select_excerpt
 from agent.nodes import services
 from agent.state import PaperState
+from store.identity import as_candidate
 from store.schemas import Paper
 
-from store.identity import as_candidate
 
 def _fill(paper: Paper, task: dict[str, Any]) -> Paper:
     """Feed metadata fills what the PDF did not give."""

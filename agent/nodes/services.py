@@ -7,10 +7,6 @@ structured model calls and prompt rendering.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,56 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from agent.files import (  # noqa: F401  the nodes' file services, implemented once there
+    atomic_write,
+    file_sha256,
+    file_sha256_or_empty,
+)
 from store.schemas import BriefRecord, Claim, Paper, ParsedPaper
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
-TEMP_SUFFIX = ".tmp"  # atomic_write's temp files: .<name>.<random>.tmp
-
-
-# --- files -------------------------------------------------------------------------------
-def atomic_write(path: Path, text: str) -> None:
-    """Write text to `path` through a temp file in the same directory and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def temp_files(folder: Path) -> list[Path]:
-    """Temp files `atomic_write` left in `folder` (a process killed before its rename)."""
-    folder = Path(folder)
-    return sorted(folder.glob(f".*{TEMP_SUFFIX}")) if folder.is_dir() else []
-
-
-def remove_temp_files(folder: Path) -> int:
-    """Delete what `temp_files` finds (call only while no other process writes there)."""
-    removed = 0
-    for tmp in temp_files(folder):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-            removed += 1
-    return removed
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def file_sha256_or_empty(path: str | Path) -> str:
-    """The file's hash, or "" when it cannot be read (the reader then reports why)."""
-    try:
-        return file_sha256(path)
-    except OSError:
-        return ""
 
 
 # --- prompts -----------------------------------------------------------------------------

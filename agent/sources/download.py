@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,6 +25,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from agent.files import PART_SUFFIX, remove_temp_files, temp_file
 from agent.sources.httpguard import MAX_PDF_BYTES, Refused, check_length, guarded_client
 
 BACKOFF_BASE = 0.5  # seconds before the first retry (then doubled, with jitter)
@@ -90,18 +90,12 @@ def pdf_problem(path: Path) -> str | None:
     return None
 
 
-def remove_stale_parts(folder: Path, older_than: float = STALE_PART_SECONDS) -> int:
-    """Delete temp files a killed run left behind (only old ones: another run may be busy)."""
-    removed = 0
-    cutoff = time.time() - older_than
-    for part in Path(folder).glob(".*.part") if Path(folder).is_dir() else []:
-        try:
-            if part.stat().st_mtime < cutoff:
-                part.unlink()
-                removed += 1
-        except OSError:
-            continue
-    return removed
+def remove_stale_parts(
+    folder: Path, targets: Iterable[str] | None = None, older_than: float = STALE_PART_SECONDS
+) -> int:
+    """Delete partial downloads a killed run left behind: brief's own temp names (of
+    `targets`, when given), and only old ones (another run may be busy)."""
+    return remove_temp_files(folder, targets, suffix=PART_SUFFIX, older_than=older_than)
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -242,11 +236,9 @@ class Downloader:
     def _try_once(self, url: str, dest: Path) -> int:
         self.limiter.wait(url)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-        tmp = Path(tmp_name)
+        with temp_file(dest, "wb", suffix=PART_SUFFIX) as (fh, tmp):
+            size = self._stream(url, fh)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                size = self._stream(url, fh)
             problem = pdf_problem(tmp)
             if problem:
                 raise FinalError(problem)
@@ -289,8 +281,11 @@ class Downloader:
     ) -> list[DownloadResult]:
         """Download (url, dest) pairs, at most `download_concurrency` at once; keeps order."""
         jobs = list(jobs)
-        for folder in {dest.parent for _, dest in jobs}:
-            remove_stale_parts(folder)
+        names: dict[Path, set[str]] = {}
+        for _, dest in jobs:
+            names.setdefault(dest.parent, set()).add(dest.name)
+        for folder, targets in names.items():
+            remove_stale_parts(folder, targets)
 
         def run(job: tuple[str, Path]) -> DownloadResult:
             result = self.fetch(*job)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -19,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from agent.errors import BriefError, ConfigError, FetchError
+from agent.files import atomic_write
 from agent.sources.arxiv import Candidate, build_query, search
 from agent.sources.download import Downloader, cache_path, pdf_problem
 from agent.sources.relevance import Relevance, Scorer, default_embedder
@@ -148,14 +147,7 @@ def save_search(settings: Any, search_query: str, candidates: list[Candidate]) -
         "saved_at": datetime.now(UTC).isoformat(),
         "candidates": [c.to_dict() for c in candidates],
     }
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def load_search(settings: Any, search_query: str) -> list[Candidate]:

@@ -6,13 +6,13 @@ extract (pdftext) -> clean pages (textclean) -> headings (sections)
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from agent.errors import PdfError
+from agent.files import file_sha256
 from agent.sources import chunking, pdfmeta, people, sections
 from agent.sources.pdftext import RawDocument, extract
 from agent.sources.textclean import clean_line, clean_page, compound_words
@@ -20,14 +20,6 @@ from store.schemas import PAGE_SEPARATOR, Paper, ParsedPaper, Section
 
 T = TypeVar("T")
 MIN_TEXT_CHARS = 40  # fewer characters than this in the whole file: no text layer
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_pdf(
