@@ -7,10 +7,15 @@ the gold file stem of a document without one) and the page that answer it. The c
 question goes through the store's hybrid search. Definitions follow evals/retrieval.py (and
 its `expected_ids`): recall@5 = a top-5 hit from the paper, MRR over the top 10, page@5 = a
 top-5 hit from the paper within ±1 page. Skips without ../shared.
+
+English and Chinese questions (a question with CJK characters) are also reported apart
+(`recall@5_en`, `recall@5_zh`, ...): the papers are English, so a Chinese question only finds
+them through cross-lingual retrieval (store/crosslingual.py).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +34,12 @@ from evals.runner import (
 K = 5
 MRR_DEPTH = 10
 PAGE_SLACK = 1
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def language(question: str) -> str:
+    """ "zh" for a question with Chinese characters, else "en"."""
+    return "zh" if _CJK.search(question) else "en"
 
 
 def corpus_store(settings: Any, corpus: Path) -> tuple[Any, dict[str, str]]:
@@ -108,13 +119,18 @@ def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
                 f"{want} found, but not page {page}±{PAGE_SLACK} in the top {K}",
             )
         )
-    info = {"paper_rank": paper_rank, "page_rank": page_rank}
+    info = {"paper_rank": paper_rank, "page_rank": page_rank, "lang": language(case["question"])}
     return CaseResult(str(case["id"]), not flags, metrics, flags, info)
 
 
 def aggregate(cases: list[CaseResult], ctx: EvalContext) -> dict[str, Value]:
-    def values(name: str) -> list[float]:
-        return [float(v) for c in cases if (v := c.metrics.get(name)) is not None]
+    def values(name: str, lang: str | None = None) -> list[float]:
+        return [
+            float(v)
+            for c in cases
+            if (v := c.metrics.get(name)) is not None
+            and (lang is None or c.info.get("lang") == lang)
+        ]
 
     store = ctx.cache.get("store")
     if store is not None:
@@ -123,12 +139,19 @@ def aggregate(cases: list[CaseResult], ctx: EvalContext) -> dict[str, Value]:
         spec = resolve_spec(ctx.settings.embeddings)
         ctx.note(f"embeddings: {spec} (hybrid search); store under evals_dir/_corpus_store")
         store.close()
-    return {
+    out: dict[str, Value] = {
         "questions": float(len(cases)),
         f"recall@{K}": mean(values("recalled")),
         "mrr": mean(values("reciprocal_rank")),
         f"page@{K}": mean(values("page_hit")),
     }
+    for lang in ("en", "zh"):
+        if any(c.info.get("lang") == lang for c in cases):
+            out[f"questions_{lang}"] = float(sum(c.info.get("lang") == lang for c in cases))
+            out[f"recall@{K}_{lang}"] = mean(values("recalled", lang))
+            out[f"mrr_{lang}"] = mean(values("reciprocal_rank", lang))
+            out[f"page@{K}_{lang}"] = mean(values("page_hit", lang))
+    return out
 
 
 SUITE = Suite(
