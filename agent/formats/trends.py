@@ -57,6 +57,50 @@ def open_lines(pairs: list[dict[str, Any]], lang: str, tr: Trace) -> list[str]:
     ]
 
 
+def chart(table: list[dict[str, Any]], lang: str, tr: Trace) -> str:
+    """The heat tables' totals as a Mermaid xychart: papers per direction, bars this period,
+    a line the previous one (directions with no paper in either are left out)."""
+    shown = [d for d in table if d["total"]["current"] or d["total"]["previous"]]
+    if not shown:
+        return ""
+    names = ", ".join('"' + one_line_label(d["name"]) + '"' for d in shown)
+    now = ", ".join(str(d["total"]["current"]) for d in shown)
+    before = ", ".join(str(d["total"]["previous"]) for d in shown)
+    top = max(max(d["total"]["current"], d["total"]["previous"]) for d in shown)
+    title = _t(lang, "各方向论文数：本期与上期", "Papers per direction: this period and the previous")
+    block = "\n".join(
+        [
+            "```mermaid",
+            "xychart-beta",
+            f'    title "{title}"',
+            f"    x-axis [{names}]",
+            f'    y-axis "{_t(lang, "论文数", "papers")}" 0 --> {top}',
+            f"    bar [{now}]",
+            f"    line [{before}]",
+            "```",
+        ]
+    )
+    caption = tr.count(
+        _t(
+            lang,
+            "> 柱：本期论文数；折线：上期论文数；按下文各方向“合计”行计数。",
+            "> Bars: papers this period; line: papers in the previous period; the directions' "
+            "“Total” rows below.",
+        ),
+        {
+            "how": "the directions' total rows",
+            "papers": sorted({k for d in shown for k in d["total"]["papers"]}),
+            "previous_papers": sorted({k for d in shown for k in d["total"]["previous_papers"]}),
+        },
+    )
+    return f"{block}\n\n{caption}"
+
+
+def one_line_label(text: str) -> str:
+    """A Mermaid axis label: one line, no double quote."""
+    return " ".join(text.split()).replace('"', "'")
+
+
 def trends_fields(
     results: list[dict[str, Any]],
     entries: list[dict[str, Any]],
@@ -168,4 +212,5 @@ def trends_fields(
         "quiet": ("、" if lang == "zh" else ", ").join(quiet),
         "reading": reading,
         "heat": table,
+        "chart": chart(table, lang, tr),
     }
