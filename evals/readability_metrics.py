@@ -320,10 +320,10 @@ def boilerplate(passages: list[Passage], min_chars: int = 6) -> Boilerplate:
 
 # --- headline-result recall -----------------------------------------------------------------
 RESULT_CUES = re.compile(
-    r"achiev|outperform|speed-?ups?|faster|accelerat|reduc|improv|surpass|increas|"
-    r"higher|lower|better|fewer|less\b|up to|while (?:maintain|preserv|retain)|retain|"
-    r"cut|sav(?:e|es|ing)|gain|compar|match|state-of-the-art|deliver|throughput|boost|"
-    r"only\b|requires? only",
+    r"\b(?:achiev|outperform|speed-?ups?\b|faster|accelerat|reduc|improv|surpass|increas|"
+    r"higher|lower|better|fewer|less\b|up to\b|while (?:maintain|preserv|retain)|retain|"
+    r"cuts?\b|sav(?:e|es|ing)\b|gains?\b|state-of-the-art|deliver|throughput|boost|"
+    r"requires? only)",
     re.IGNORECASE,
 )
 _ABSTRACT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")

@@ -6,8 +6,8 @@ Cases (evals/datasets/readability.yaml) are documents, each in one group:
   seed 001's mojibake is repaired first, as `brief eval lint` does);
 - `ours`: a brief this run makes offline in a temporary BRIEF_HOME with the run's model
   (none: extractive): `weekly` (brief weekly --demo), `deepdive` (the demo papers),
-  `trends`, `catalog`; and `corpus-one-liners`: the workflow's one-liner step on each
-  corpus paper's gold abstract (for headline recall beyond the three demo papers);
+  `trends`, `catalog`; and `corpus-weekly`: brief weekly over the 18 corpus PDFs (needs
+  ../shared), so that headline recall and the weekly's prose rest on more than 3 papers;
 - `given`: a brief file or a folder of briefs passed as `--dataset` (the seeds are scored
   beside it; nothing is generated).
 
@@ -24,7 +24,6 @@ words, headline recall >= 0.7); a dataset's `thresholds:` can raise them for a m
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -200,6 +199,20 @@ def make_brief(what: str, ctx: EvalContext) -> str:
             demo=True,
             chat_model=model,
         )
+    elif what == "corpus-weekly":
+        from agent.runs import run_brief
+        from agent.sources.window import today
+
+        pdfs = sorted(str(p) for p in (corpus_dir() / "pdf").glob("*.pdf"))
+        result = run_brief(
+            settings,
+            topic="efficient-ai",
+            window=f"2000-01-01..{today().isoformat()}",
+            kind="weekly",
+            lang="zh",
+            chat_model=model,
+            local_pdfs=pdfs,
+        )
     elif what == "deepdive":
         ids = [c.arxiv_id for c in demo_candidates()]
         result = service.deepdive(settings, ids, demo=True, chat_model=model)
@@ -210,46 +223,9 @@ def make_brief(what: str, ctx: EvalContext) -> str:
     else:
         raise ConfigError(
             f"readability case asks to make {what!r}",
-            "use make: weekly, deepdive, trends, catalog or corpus-one-liners",
+            "use make: weekly, corpus-weekly, deepdive, trends or catalog",
         )
     return Path(result["path"]).read_text(encoding="utf-8")
-
-
-def corpus_one_liners(case_id: str, ctx: EvalContext) -> CaseResult:
-    """Headline recall of the workflow's one-liner step on every corpus paper's gold title,
-    affiliations and abstract (the seed-briefs suite's seam to the writer)."""
-    from evals.suites.seed_briefs import write_one_liner
-
-    gold_dir = corpus_dir() / "gold"
-    if not gold_dir.is_dir():
-        return _not_measured(case_id, "ours", f"{gold_dir} is missing (../shared)")
-    items = []
-    written: dict[str, str] = {}
-    for path in sorted(gold_dir.glob("*.json")):
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        abstract = gold.get("abstract") or ""
-        if not abstract:
-            continue
-        inputs = {
-            "title": gold.get("title") or "",
-            "institutions": gold.get("affiliations") or [],
-            "author_count": len(gold.get("authors") or []),
-            "abstract": abstract,
-        }
-        outcome = write_one_liner(inputs, ctx)
-        written[path.stem] = outcome.sentence or "refused: " + "; ".join(outcome.refused)
-        items.append((path.stem, outcome.sentence, abstract, 0))
-    recall = rm.headline_recall(items)
-    flags = [
-        Flag("headline", title, f"no headline number ({', '.join(wanted[:4])}) in the 达成了 slot")
-        for _, title, wanted in recall.misses
-    ]
-    info = {
-        "group": "ours",
-        "headline": {"hits": recall.hits, "measured": recall.measured},
-        "one_liners": written,
-    }
-    return CaseResult(case_id, not flags, {"headline_recall": recall.value}, flags, info)
 
 
 # --- slot roles ------------------------------------------------------------------------------
@@ -338,8 +314,8 @@ def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
             case_id, "given", text, {"file": Path(case["brief"]).name, "repaired": repaired}
         )
     what = str(case.get("make") or "")
-    if what == "corpus-one-liners":
-        return corpus_one_liners(case_id, ctx)
+    if what.startswith("corpus") and not (corpus_dir() / "pdf").is_dir():
+        return _not_measured(case_id, "ours", f"{corpus_dir() / 'pdf'} is missing (../shared)")
     text = make_brief(what, ctx)
     return score_document(case_id, "ours", text, {"made": what, "model": ctx.model_name})
 
