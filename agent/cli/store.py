@@ -149,18 +149,28 @@ def reindex() -> None:
 
 @store_app.command()
 def export(
-    fmt: str = typer.Option("jsonl", "--format", help="jsonl (papers, claims, briefs) or bibtex."),
+    fmt: str = typer.Option(
+        "jsonl",
+        "--format",
+        help="jsonl (papers, claims, briefs), bibtex or csl-json (Zotero, pandoc).",
+    ),
 ) -> None:
-    """Write papers and claims to stdout as JSON lines, or the papers as BibTeX."""
+    """Write papers and claims to stdout as JSON lines, or the papers as BibTeX or CSL-JSON."""
     import sys
 
     from agent.errors import ConfigError
+    from store.csl import export_csl
     from store.maintenance import export_bibtex, export_jsonl
 
-    if fmt not in ("jsonl", "bibtex"):
-        raise ConfigError(f"unknown --format {fmt!r}", "use --format jsonl or --format bibtex")
+    if fmt not in ("jsonl", "bibtex", "csl-json"):
+        raise ConfigError(
+            f"unknown --format {fmt!r}", "use --format jsonl, --format bibtex or --format csl-json"
+        )
     store = _open(check=False)
-    lines = export_jsonl(store) if fmt == "jsonl" else export_bibtex(store)
+    if fmt == "csl-json":
+        lines = export_csl(store.list_papers(current_only=True))
+    else:
+        lines = export_jsonl(store) if fmt == "jsonl" else export_bibtex(store)
     for line in lines:
         sys.stdout.write(line + "\n")
 
