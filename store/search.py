@@ -4,7 +4,7 @@ Each collection is searched twice, by Chroma's vector index and by an in-process
 index (cached per process and store, rebuilt when the collection's write generation
 changes), and the two rankings are fused with reciprocal rank fusion (RRF, k=60), which
 needs no score calibration between the two. Chunk and claim results are merged by fused
-score.
+score. A question in Chinese is searched through its English terms (store/crosslingual.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from store.backend import get_all
 from store.chroma import TEXT, build_where, date_int, texts_of
+from store.crosslingual import search_text
 from store.lexical import LexicalIndex
 
 if TYPE_CHECKING:
@@ -208,9 +209,11 @@ def search(
     kind; `status`: claims with that status only (default: all but rejected); `topic`,
     `since`/`until` (publication date); `current_only`: newest version of each paper only
     (ignored when `paper` names a version). `dense`/`lexical` switch either part off.
+    A query with Chinese characters is searched as its English terms (`search_text`).
     """
     if not query.strip():
         return []
+    query = search_text(query)
     gens = store._refresh()
     keys = None
     if paper is not None:
