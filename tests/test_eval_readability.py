@@ -248,3 +248,29 @@ def test_seeds_and_our_extractive_weekly_on_one_scale(shared_dir: Path, tmp_path
     assert ours is not None, [c.flags for c in result.cases]
     assert ours < (m["seed.weekly.chinese_share"] or 0)
     assert "ours.weekly.longest_english_run" in m
+
+
+def test_cli_scores_a_folder_of_briefs(tmp_path: Path, brief_home: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from agent.cli.app import app
+
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    (folder / "a-weekly.md").write_text(WEEKLY, encoding="utf-8")
+    (folder / "b-deepdive.md").write_text(DEEPDIVE, encoding="utf-8")
+    (folder / "notes.json").write_text("{}", encoding="utf-8")  # not a brief: not read
+    result = CliRunner().invoke(
+        app, ["eval", "run", "readability", "--dataset", str(folder), "--model", "none", "--json"]
+    )
+    data = json.loads(result.stdout)
+    given = [c["id"] for c in data["cases"] if c["info"].get("group") == "given"]
+    assert given == ["given-a-weekly.md", "given-b-deepdive.md"]
+    assert data["metrics"]["given.weekly.longest_english_run"] == 9.0
+    # 2 weekly and 4 deep-dive sentences, 2 of them the same 启发 line in two papers
+    assert data["metrics"]["given.boilerplate_share"] == pytest.approx(2 / 6, abs=1e-4)
+    assert not any(k.startswith("ours.") for k in data["metrics"])  # nothing is generated
+    assert result.exit_code == (0 if data["passed"] else 1)
+    assert (brief_home / "evals" / data["run_id"] / "report.md").is_file()
