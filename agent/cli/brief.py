@@ -6,6 +6,8 @@ from typing import Any
 
 import typer
 
+from agent.errors import EXIT_PROBLEMS
+
 
 def progress_printer(enabled: bool = True) -> Any:
     """An on_event hook printing the run's progress on stderr."""
@@ -46,6 +48,52 @@ def print_result(result: dict[str, Any], as_json: bool) -> None:
     )
 
 
+def check_outputs(fmt: str, notify: list[str]) -> None:
+    """Refuse an unknown --format or --notify URL before any work (exit code 2)."""
+    from agent.errors import UsageError
+
+    if fmt not in ("md", "html"):
+        raise UsageError(f"unknown --format {fmt!r}", "use --format md or --format html")
+    if notify:
+        from agent.delivery import check_urls
+
+        check_urls(notify)
+
+
+def finish(
+    result: dict[str, Any], as_json: bool, fmt: str, notify: list[str], lang: str
+) -> None:
+    """Write the HTML page, deliver, print; exit 1 after printing when a delivery failed
+    (the brief and its sidecar are already written)."""
+    from pathlib import Path
+
+    from agent.cli.output import error_line, stdout
+
+    path = Path(result["path"]) if result.get("path") else None
+    failed = []
+    if path is not None and fmt == "html":
+        from agent.html import write_html
+
+        result["html"] = str(write_html(path, lang))
+    if path is not None and notify:
+        from agent.delivery import send_brief
+
+        deliveries = send_brief(path, notify, lang)
+        result["deliveries"] = [d.to_json() for d in deliveries]
+        failed = [d for d in deliveries if not d.ok]
+    print_result(result, as_json)
+    if not as_json:
+        if "html" in result:
+            stdout().print(f"html: {result['html']}", highlight=False)
+        for d in result.get("deliveries", []):
+            if d["ok"]:
+                stdout().print(f"sent to {d['target']}", highlight=False)
+    for d in failed:
+        error_line(f"delivery to {d.target} failed: {d.error} (the brief is kept: {path})")
+    if failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def weekly(
@@ -60,6 +108,15 @@ def register(app: typer.Typer) -> None:
             False, "--demo", help="Use the bundled CC BY demo papers and feed (offline)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+        fmt: str = typer.Option(
+            "md", "--format", help="md, or html: also write <brief>.html (rendered, sanitised)."
+        ),
+        notify: list[str] | None = typer.Option(
+            None,
+            "--notify",
+            help="Apprise URL to send the brief to, repeatable (mailto://, json://, slack://, "
+            "feishu://, dingtalk://); a failed delivery exits 1, the brief is kept.",
+        ),
         budget_tokens: int | None = typer.Option(None, "--budget-tokens", help="Token budget."),
         budget_usd: float | None = typer.Option(None, "--budget-usd", help="Cost budget (USD)."),
     ) -> None:
@@ -71,6 +128,7 @@ def register(app: typer.Typer) -> None:
         settings = load_settings(
             model=model, lang=lang, budget_tokens=budget_tokens, budget_usd=budget_usd
         )
+        check_outputs(fmt, notify or [])
         if demo:  # the bundled feed's own dates, not this week's
             from agent.nodes.fetcher import demo_window
 
@@ -87,4 +145,4 @@ def register(app: typer.Typer) -> None:
             out=out,
             on_event=progress_printer(),
         )
-        print_result(result, as_json)
+        finish(result, as_json, fmt, notify or [], settings.lang)
