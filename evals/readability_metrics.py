@@ -28,7 +28,8 @@ translator could have written in Chinese:
 - table separator rows and link cells (cells holding a link or an arXiv id);
 - lines labelled 原文 (verbatim evidence, which the issue moves to such a line on purpose).
 
-English quoted in 「…」 or "…" is prose: it is what the reader has to read.
+English quoted in 「…」 or "…" is prose: it is what the reader has to read; so is an inline
+（原文「…」） inside a sentence (only a line of its own labelled 原文 is evidence).
 
 Chinese characters are CJK unified ideographs (U+3400–U+4DBF, U+4E00–U+9FFF,
 U+F900–U+FAFF); Latin letters are letters below U+0250 (ASCII and accented Latin). Digits,

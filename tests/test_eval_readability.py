@@ -81,6 +81,11 @@ def test_chinese_share_counts_han_against_latin_letters() -> None:
     doc2 = "## 论文技术简报\n\n### 1. Title Words Here\n\n中文句子发布了Title Words Here。"
     assert rm.chinese_share(doc2, "weekly") == 1.0
     assert rm.chinese_share(doc, "deepdive") is None
+    # evidence on a line of its own labelled 原文 is left out; inline in the sentence it counts
+    evidence = "## 论文技术简报\n\n达成了加速。\n> 原文：「It is fast」\n"
+    assert rm.chinese_share(evidence, "weekly") == 1.0
+    inline = "## 论文技术简报\n\n达成了加速（原文「It is fast」）。\n"
+    assert rm.chinese_share(inline, "weekly") == pytest.approx(7 / 15, abs=1e-4)
 
 
 def test_longest_english_run_in_words() -> None:
