@@ -54,8 +54,13 @@ def temp_file(
 
 
 def atomic_write(path: Path | str, data: str | bytes) -> None:
-    """Write `data` to `path` through a temp file in the same folder and a rename."""
+    """Write `data` to `path` through a temp file in the same folder and a rename. Text is
+    redacted first (agent.safety.redact: API keys, URL passwords, bearer tokens)."""
+    from agent.safety import redact
+
     path = Path(path)
+    if isinstance(data, str):
+        data = redact(data)
     with temp_file(path, "wb" if isinstance(data, bytes) else "w") as (fh, tmp):
         fh.write(data)
         fh.flush()

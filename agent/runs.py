@@ -81,13 +81,16 @@ def list_runs(settings: Settings) -> list[RunRecord]:
 
 @contextmanager
 def checkpointer(settings: Settings) -> Iterator[Any]:
-    """A SQLite checkpointer in runs_dir, closed afterwards."""
+    """A SQLite checkpointer in runs_dir, closed afterwards; what it saves is redacted
+    (agent.safety.RedactingSerde: a model server's error may echo the API key)."""
     from langgraph.checkpoint.sqlite import SqliteSaver
+
+    from agent.safety import RedactingSerde
 
     settings.runs_dir.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(settings.runs_dir / CHECKPOINTS, check_same_thread=False)
     try:
-        yield SqliteSaver(conn)
+        yield SqliteSaver(conn, serde=RedactingSerde())
     finally:
         conn.close()
 

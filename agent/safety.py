@@ -12,8 +12,11 @@ remove; tests use it to check outputs.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlparse
 
 from store.schemas import ARXIV_ID_RE, OLD_ARXIV_ID_RE
@@ -159,3 +162,172 @@ class StreamCleaner:
                 continue
             return i + 1
         return 0
+
+
+# --- secrets ---------------------------------------------------------------------------------
+# Everything brief writes or prints goes through `redact`: files (agent.files.atomic_write),
+# run checkpoints (RedactingSerde), the CLI's stdout and stderr (RedactingStream) and the
+# store's claim records. A model server may echo the API key in an error message ("Incorrect
+# API key provided: sk-..."), and a URL setting may carry user:password.
+MASK = "***"
+_SECRET_ENV = re.compile(r"(?:^|_)(?:API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD)$", re.I)
+_USERINFO = re.compile(r"(?<=://)[^\s/?#@:'\"<>]+(?::[^\s/?#@'\"<>]*)?@")
+_BEARER = re.compile(r"(?<=\bBearer )[A-Za-z0-9._~+/=-]{6,}", re.I)
+_SK_KEY = re.compile(r"\bsk-[A-Za-z0-9_*.-]{16,}")
+_KEY_SAID = re.compile(
+    r"(?<=api[ _-]key provided: )\S{6,}|(?<=api[_-]key=)[^\s&'\"]{6,}|(?<=token=)[^\s&'\"]{6,}",
+    re.I,
+)
+_registered: set[str] = set()
+MIN_SECRET = 6  # shorter values are not searched for (they would mask ordinary words)
+
+
+def register_secret(value: str | None) -> None:
+    """A value to redact wherever it appears (a key from the config file, say)."""
+    if value and len(value) >= MIN_SECRET:
+        _registered.add(value)
+
+
+def register_settings(settings: object) -> None:
+    """Register the secrets `settings` hold: the API key and the password of URL settings."""
+    key = getattr(settings, "openai_api_key", None)
+    if key is not None:
+        register_secret(key.get_secret_value() if hasattr(key, "get_secret_value") else str(key))
+    for name in ("base_url", "chroma_url", "models_url", "arxiv_api_url"):
+        value = getattr(settings, name, None)
+        if isinstance(value, str):
+            for match in _USERINFO.finditer(value):
+                user_pass = match.group(0)[:-1]
+                register_secret(user_pass)
+                register_secret(user_pass.partition(":")[2])
+
+
+def known_secrets() -> list[str]:
+    """Secret values brief knows now: registered ones, OPENAI_API_KEY and environment
+    variables named like a key, token, secret or password, and URL passwords in BRIEF_*."""
+    import os
+
+    found = set(_registered)
+    for name, value in os.environ.items():
+        if _SECRET_ENV.search(name) and len(value) >= MIN_SECRET:
+            found.add(value)
+        if name.startswith("BRIEF_") and "://" in value:
+            for match in _USERINFO.finditer(value):
+                user_pass = match.group(0)[:-1]
+                found.add(user_pass)
+                password = user_pass.partition(":")[2]
+                if len(password) >= MIN_SECRET:
+                    found.add(password)
+    return sorted(found, key=len, reverse=True)  # the longest first
+
+
+def redact(text: str) -> str:
+    """`text` with known secrets, URL user:password, bearer tokens and sk- keys masked."""
+    if not text:
+        return text
+    for secret in known_secrets():
+        if secret in text:
+            text = text.replace(secret, MASK)
+    for pattern in (_USERINFO, _BEARER, _SK_KEY, _KEY_SAID):
+        text = pattern.sub(lambda m: MASK + ("@" if m.group(0).endswith("@") else ""), text)
+    return text
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """`redact` for serialised data: each secret is overwritten with as many '*' as it has
+    bytes, so length-prefixed formats (msgpack, pickle) stay valid."""
+    if not data:
+        return data
+    for secret in known_secrets():
+        raw = secret.encode("utf-8")
+        if raw in data:
+            data = data.replace(raw, b"*" * len(raw))
+    for pattern in _BYTE_PATTERNS:
+        data = pattern.sub(lambda m: b"*" * len(m.group(0)), data)
+    return data
+
+
+# In serialised data only printable ASCII may be masked (a length byte next to a string
+# must never be), and URL passwords are known secrets (`known_secrets`), not a pattern.
+_BYTE_PATTERNS = (
+    re.compile(rb"(?<=Bearer )[A-Za-z0-9._~+/=-]{6,}", re.I),
+    re.compile(rb"\bsk-[A-Za-z0-9_*.-]{16,}"),
+)
+
+
+class RedactingStream:
+    """A text stream (sys.stdout, sys.stderr) that redacts what is written to it. A secret
+    split over two writes is not seen; brief prints whole lines and rendered blocks."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(redact(text))  # type: ignore[attr-defined]
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
+def redact_exception(exc: BaseException) -> None:
+    """Redact the messages of `exc` and of the errors it was raised from, in place (they
+    are printed as one line, or as a traceback with BRIEF_DEBUG=1)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(redact(a) if isinstance(a, str) else a for a in current.args)
+        for name in ("message", "hint"):
+            value = getattr(current, name, None)
+            if isinstance(value, str):
+                with contextlib.suppress(AttributeError):
+                    setattr(current, name, redact(value))
+        current = current.__cause__ or current.__context__
+
+
+def redact_logs() -> None:
+    """Redact every log record from now on (the message is formatted and redacted when the
+    record is made); a library's debug log may print a URL with its password."""
+    if getattr(logging.getLogRecordFactory(), "_brief_redacts", False):
+        return
+    make = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string stays the logger's problem
+            return record
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return record
+
+    factory._brief_redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+class RedactingSerde:
+    """A LangGraph checkpoint serializer that redacts what it writes (`redact_bytes`)."""
+
+    def __init__(self, inner: object | None = None) -> None:
+        if inner is None:
+            from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+            inner = JsonPlusSerializer()
+        self._inner = inner
+
+    def dumps_typed(self, obj: object) -> tuple[str, bytes]:
+        kind, data = self._inner.dumps_typed(obj)  # type: ignore[attr-defined]
+        return kind, redact_bytes(data)
+
+    def loads_typed(self, data: tuple[str, bytes]) -> object:
+        return self._inner.loads_typed(data)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)

@@ -205,7 +205,7 @@ def load_settings(**overrides: Any) -> Settings:
     """Build settings; a bad value becomes a ConfigError naming the setting and the fix."""
     clean = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**clean)
+        settings = Settings(**clean)
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first["loc"]) or "settings"
@@ -218,6 +218,10 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(
             f"cannot read config file {config_file()}: {exc}", "fix or remove the file"
         ) from None
+    from agent.safety import register_settings
+
+    register_settings(settings)  # its key and URL passwords are redacted wherever brief writes
+    return settings
 
 
 def settings_table() -> list[tuple[str, str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import Any
 
 import typer
@@ -42,9 +43,15 @@ class BriefGroup(TyperGroup):
     """Turns BriefError into one line on stderr and its exit code."""
 
     def invoke(self, ctx: Any) -> Any:
+        from agent.safety import RedactingStream, redact_exception, redact_logs
+
+        redact_logs()  # and stdout, stderr and escaping errors below: no key is ever printed
+        streams = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = RedactingStream(sys.stdout), RedactingStream(sys.stderr)
         try:
             return super().invoke(ctx)
         except BriefError as exc:
+            redact_exception(exc)
             if debug_enabled():
                 raise
             from agent.cli.output import error_line
@@ -56,6 +63,11 @@ class BriefGroup(TyperGroup):
 
             error_line("interrupted")
             raise typer.Exit(130) from None
+        except Exception as exc:  # a bug: its traceback is printed, without secrets
+            redact_exception(exc)
+            raise
+        finally:
+            sys.stdout, sys.stderr = streams
 
 
 EXIT_CODES = (
