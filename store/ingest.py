@@ -62,11 +62,11 @@ def store_parsed_keyed(
             printed = parsed.paper
             if printed.arxiv_id:
                 # this call's earlier papers count as stored: they are written below
-                family = store.family_versions(printed.family) | {
+                versions = store.family_versions(printed.family) | {
                     k: m for k, m in seen.items() if m["family"] == printed.family
                 }
-                existing = family.pop(printed.key, None)
-                if conflict(printed, existing, family):
+                existing = versions.pop(printed.key, None)
+                if conflict(printed, existing, versions):
                     parsed, candidate = as_candidate(parsed), True
             paper = parsed.paper.model_copy(deep=True)
             paper.source = source or paper.source

@@ -19,7 +19,7 @@ from store.schemas import Paper
 def _fill(paper: Paper, task: dict[str, Any]) -> Paper:
     """Feed metadata fills what the PDF did not give."""
     updates: dict[str, Any] = {}
-    names = ("arxiv_id", "arxiv_version", "title", "authors", "abstract")
+    names: tuple[str, ...] = ("arxiv_id", "arxiv_version", "title", "authors", "abstract")
     if paper.claimed_id:  # a candidate (store.identity) never takes the id it claims
         names = names[2:]
     for name in names:
