@@ -96,25 +96,20 @@ _RUN_BREAK = re.compile(r"[\u3000-\u303f\uff00-\uffef\u3400-\u4dbf\u4e00-\u9fff\
 _WORD = re.compile(r"[^\s]+")
 
 
-def english_runs(text: str) -> list[str]:
-    """Stretches of `text` without a Chinese character, each as its words with a Latin
-    letter (numbers such as 92.8% inside a run neither count nor break it)."""
+def english_runs(text: str) -> list[tuple[int, str]]:
+    """Stretches of `text` without a Chinese character: (number of words with a Latin letter,
+    the stretch as written). Numbers such as 92.8% inside a run neither count nor break it."""
     runs = []
     for segment in _RUN_BREAK.split(text):
         words = [w for w in _WORD.findall(segment) if any(is_latin(ch) for ch in w)]
         if words:
-            runs.append(" ".join(words))
+            runs.append((len(words), " ".join(segment.split())))
     return runs
 
 
 def longest_run(text: str) -> tuple[int, str]:
-    """(number of words, the words) of the longest English run in `text`."""
-    best = (0, "")
-    for run in english_runs(text):
-        n = len(run.split())
-        if n > best[0]:
-            best = (n, run)
-    return best
+    """(number of words, the stretch) of the longest English run in `text`."""
+    return max(english_runs(text), default=(0, ""), key=lambda run: run[0])
 
 
 def clean_line(line: str, titles: Iterable[str] = ()) -> str:

@@ -94,6 +94,10 @@ def test_longest_english_run_in_words() -> None:
     # numbers inside a run neither count nor break it; a Chinese character breaks it
     assert rm.longest_run("up to 61.4 × faster on 8 GPUs 以及 three more words")[0] == 5
     assert rm.longest_run("全是中文，没有英文。") == (0, "")
+    assert rm.longest_run("达成了「achieves from 2-10× speedup」。") == (
+        3,
+        "achieves from 2-10× speedup",
+    )
     assert rm.longest_english_run(WEEKLY, "weekly") == 9
 
 

@@ -105,20 +105,16 @@ def score_document(case_id: str, group: str, text: str, info: dict[str, Any]) ->
     prose = rm.prose(text, kind)
     metrics: dict[str, Value] = {}
     flags: list[Flag] = []
-    counts: dict[str, Any] = {}
+    longest: dict[str, str] = {}
     for k in prose.kinds():
         score = rm.score_kind(prose.passages, k)
         if score is None:
             continue
         metrics[f"{k}.chinese_share"] = score.chinese_share
         metrics[f"{k}.longest_english_run"] = float(score.longest)
-        counts[k] = {
-            "han": score.han,
-            "latin": score.latin,
-            "longest": score.longest,
-            "longest_text": score.longest_text,
-            "longest_line": score.longest_line,
-        }
+        metrics[f"{k}.han"] = float(score.han)  # the counts the group figures pool
+        metrics[f"{k}.latin"] = float(score.latin)
+        longest[k] = score.longest_text[:100]
         if score.longest > MAX_RUN:
             flags.append(
                 Flag(
@@ -130,6 +126,8 @@ def score_document(case_id: str, group: str, text: str, info: dict[str, Any]) ->
             )
     repeated = rm.boilerplate(prose.passages)
     metrics["boilerplate_share"] = repeated.value
+    metrics["sentences"] = float(repeated.sentences)
+    metrics["repeated_sentences"] = float(repeated.repeated)
     for line, sentence, blocks in repeated.examples[:5]:
         flags.append(
             Flag("boilerplate", sentence[:160], f"the same sentence in {blocks} blocks", line)
@@ -137,7 +135,8 @@ def score_document(case_id: str, group: str, text: str, info: dict[str, Any]) ->
     if kind == "weekly":
         recall = rm.brief_headline_recall(text)
         metrics["headline_recall"] = recall.value
-        info["headline"] = {"hits": recall.hits, "measured": recall.measured}
+        metrics["headline_hits"] = float(recall.hits)
+        metrics["headline_measured"] = float(recall.measured)
         for line, title, wanted in recall.misses:
             flags.append(
                 Flag(
@@ -148,16 +147,9 @@ def score_document(case_id: str, group: str, text: str, info: dict[str, Any]) ->
                     line,
                 )
             )
-    if not counts:
+    if not longest:
         flags.append(Flag("not_measured", "", f"no prose section of a known kind (kind {kind})"))
-    info.update(
-        {
-            "group": group,
-            "kind": kind,
-            "prose": counts,
-            "sentences": {"all": repeated.sentences, "repeated": repeated.repeated},
-        }
-    )
+    info.update({"group": group, "kind": kind, "longest_run": longest})
     return CaseResult(case_id, not flags, metrics, flags, info)
 
 
@@ -252,7 +244,6 @@ def slot_roles_case(case_id: str, dataset: str, ctx: EvalContext) -> CaseResult:
     labelled = load_dataset(DATASETS_DIR / dataset)
     total = rm.SlotRoles()
     flags: list[Flag] = []
-    per_paper: dict[str, Any] = {}
     for paper in labelled.cases:
         pages, abstract = pages_of(pdf_dir / paper["pdf"], ctx)
         labels = [
@@ -265,11 +256,6 @@ def slot_roles_case(case_id: str, dataset: str, ctx: EvalContext) -> CaseResult:
         total.judged += score.judged
         total.correct += score.correct
         total.confusions.update(score.confusions)
-        per_paper[str(paper["id"])] = {
-            "picked": score.picked,
-            "judged": score.judged,
-            "correct": score.correct,
-        }
         for kind, quote in picks:
             roles = rm.labelled_roles(quote, labels)
             if roles is not None and kind not in roles:
@@ -281,15 +267,14 @@ def slot_roles_case(case_id: str, dataset: str, ctx: EvalContext) -> CaseResult:
                 flags.append(
                     Flag("not_labelled", quote[:160], f"{paper['id']}: {kind} pick not labelled")
                 )
-    info = {
-        "group": "ours",
-        "slot_roles": {"picked": total.picked, "judged": total.judged, "correct": total.correct},
-        "confusions": {f"{k}->{r}": n for (k, r), n in total.confusions.most_common()},
-        "papers": per_paper,
-    }
+    confusions = ", ".join(f"{k} slot got {r}: {n}" for (k, r), n in total.confusions.most_common())
+    info = {"group": "ours", "slot_roles": True, "confusions": confusions or "none"}
     metrics: dict[str, Value] = {
         "slot_role_accuracy": total.accuracy,
         "slot_role_coverage": total.coverage,
+        "picked": float(total.picked),
+        "judged": float(total.judged),
+        "correct": float(total.correct),
     }
     passed = not any(f.kind == "slot_role" for f in flags)
     return CaseResult(case_id, passed, metrics, flags, info)
@@ -320,27 +305,30 @@ def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
     return score_document(case_id, "ours", text, {"made": what, "model": ctx.model_name})
 
 
+def _total(cases: list[CaseResult], name: str) -> float:
+    return sum(float(c.metrics.get(name) or 0.0) for c in cases)
+
+
 def _group_metrics(cases: list[CaseResult], group: str) -> dict[str, Value]:
-    mine = [c for c in cases if c.info.get("group") == group]
+    mine = [c for c in cases if c.info.get("group") == group and "kind" in c.info]
     out: dict[str, Value] = {}
     for kind in rm.KINDS:
-        scored = [c.info["prose"][kind] for c in mine if kind in c.info.get("prose", {})]
+        scored = [c for c in mine if f"{kind}.han" in c.metrics]
         if not scored:
             continue
-        han = sum(s["han"] for s in scored)
-        latin = sum(s["latin"] for s in scored)
-        out[f"{group}.{kind}.chinese_share"] = rm.share(han, latin)
-        out[f"{group}.{kind}.longest_english_run"] = float(max(s["longest"] for s in scored))
-    sentences = [c.info["sentences"] for c in mine if "sentences" in c.info]
-    if sentences:
-        total = sum(s["all"] for s in sentences)
-        out[f"{group}.boilerplate_share"] = (
-            round(sum(s["repeated"] for s in sentences) / total, 4) if total else None
+        han, latin = _total(scored, f"{kind}.han"), _total(scored, f"{kind}.latin")
+        out[f"{group}.{kind}.chinese_share"] = rm.share(int(han), int(latin))
+        out[f"{group}.{kind}.longest_english_run"] = max(
+            float(c.metrics[f"{kind}.longest_english_run"] or 0.0) for c in scored
         )
-    heads = [c.info["headline"] for c in mine if "headline" in c.info]
-    measured = sum(h["measured"] for h in heads)
+    if mine:
+        total = _total(mine, "sentences")
+        repeated = _total(mine, "repeated_sentences")
+        out[f"{group}.boilerplate_share"] = round(repeated / total, 4) if total else None
+    heads = [c for c in mine if "headline_measured" in c.metrics]
     if heads:
-        hits = sum(h["hits"] for h in heads)
+        measured = _total(heads, "headline_measured")
+        hits = _total(heads, "headline_hits")
         out[f"{group}.headline_recall"] = round(hits / measured, 4) if measured else None
     return out
 
