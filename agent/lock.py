@@ -2,20 +2,22 @@
 
 Two runs over one BRIEF_HOME would race on the same checkpoints, caches and brief files, so
 the second one is refused at once with a message naming the holder (its pid and run id).
-The lock is an `fcntl` lock: the kernel drops it when its process dies, even by SIGKILL, so
-a crashed run never leaves a stale lock behind. Within one process the lock is re-entrant
+The lock is an OS file lock (flock, LockFileEx on Windows, through `filelock`): the kernel
+drops it when its process dies, even by SIGKILL, so a crashed run never leaves a stale lock
+behind. Within one process the lock is re-entrant
 (a chat tool may start a brief while the chat holds it).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from filelock import lock_descriptor, unlock_descriptor
 
 from agent.errors import StoreError
 
@@ -42,9 +44,7 @@ def run_lock(runs_dir: Path, run_id: str) -> Iterator[None]:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            if not lock_descriptor(handle.fileno(), blocking=False):
                 holder = _holder(handle)
                 handle.close()
                 raise StoreError(
@@ -68,5 +68,5 @@ def run_lock(runs_dir: Path, run_id: str) -> Iterator[None]:
                 del _held[key]
                 with contextlib.suppress(OSError):
                     handle.truncate(0)
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                unlock_descriptor(handle.fileno())
                 handle.close()

@@ -1,7 +1,7 @@
 """Connections to Chroma: a local PersistentClient or a shared `chroma run` server.
 
 Chroma's local client keeps its vector index in memory and is not safe for several
-processes writing at once, so local writes take an exclusive `fcntl` lock on
+processes writing at once, so local writes take an exclusive file lock (`filelock`) on
 `<store>/write.lock` and bump a generation file; a client that sees another process's
 generation reopens itself before reading or writing. A server serialises writes itself; the
 generation lives in a small `brief_meta` collection there so every process's lexical cache
@@ -11,7 +11,6 @@ notices writes by the others.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import threading
@@ -21,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from filelock import lock_descriptor, unlock_descriptor
 
 from agent.errors import ConfigError, StoreError
 from agent.files import atomic_write, remove_temp_files
@@ -103,7 +104,7 @@ class Backend:
         migrating the same new store at once get SQLite's "database is locked"."""
         assert self.store_dir is not None
         with open(self.store_dir / "open.lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            lock_descriptor(handle.fileno())
             try:
                 for attempt in range(OPEN_TRIES):
                     try:
@@ -115,7 +116,7 @@ class Backend:
                             raise
                         time.sleep(0.1 * (attempt + 1))
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                unlock_descriptor(handle.fileno())
         raise AssertionError("unreachable")
 
     def reopen(self) -> None:
@@ -200,24 +201,22 @@ class Backend:
         handle = open(self.store_dir / "write.lock", "a+")  # noqa: SIM115
         deadline = time.monotonic() + LOCK_TIMEOUT
         while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if lock_descriptor(handle.fileno(), blocking=False):
                 break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    handle.close()
-                    raise StoreError(
-                        f"the store at {self.store_dir} is locked by another brief process",
-                        "wait for it to finish, or use a Chroma server (BRIEF_CHROMA_URL)",
-                    ) from None
-                time.sleep(0.05)
+            if time.monotonic() > deadline:
+                handle.close()
+                raise StoreError(
+                    f"the store at {self.store_dir} is locked by another brief process",
+                    "wait for it to finish, or use a Chroma server (BRIEF_CHROMA_URL)",
+                )
+            time.sleep(0.05)
         self._lock_depth = 1
         try:
             self.refresh()
             yield
         finally:
             self._lock_depth = 0
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            unlock_descriptor(handle.fileno())
             handle.close()
 
 

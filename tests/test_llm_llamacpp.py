@@ -129,18 +129,6 @@ def test_gguf_without_chat_template_gets_chatml_and_one_warning(tmp_path: Path) 
     model.invoke("hi")  # loads from the cache: no second warning, no llama-2 format
 
 
-def test_embeddings_one_vector_per_text(tiny_gguf: Path) -> None:
-    from agent.llm.llamacpp_embed import LlamaCppEmbeddings
-
-    embeddings = LlamaCppEmbeddings(str(tiny_gguf))
-    texts = ["retrieval", "检索增强生成", "a much longer text " * 20]
-    vectors = embeddings.embed_documents(texts)
-    assert len(vectors) == 3 and {len(v) for v in vectors} == {64}
-    assert vectors[0] != vectors[1]
-    assert abs(sum(x * x for x in vectors[2]) - 1) < 1e-4
-    assert embeddings.embed_query("retrieval") == pytest.approx(vectors[0])
-
-
 def test_cli_models_check_llamacpp(tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 

@@ -51,7 +51,37 @@ def diagnose(check_network: bool = True) -> dict[str, Any]:
         "home_exists": home.is_dir(),
         "settings": shown,
         "optional": parts,
+        "delivery": delivery(),
+        "formats": output_formats(),
         "reachable": network,
+    }
+
+
+def _version(distribution: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+def delivery() -> dict[str, Any]:
+    """Whether `--notify` can deliver: Apprise installed, and its version."""
+    found = _version("apprise")
+    return {"apprise": found is not None, "version": found}
+
+
+def output_formats() -> dict[str, Any]:
+    """What brief can write: brief formats, store exports, the sidecar's schema version."""
+    from agent.sidecar import SCHEMA_PATH, SCHEMA_VERSION
+
+    html = all(_version(d) for d in ("markdown-it-py", "nh3"))
+    return {
+        "brief": ["md"] + (["html"] if html else []),
+        "export": ["jsonl", "bibtex", "csl-json"],
+        "sidecar_schema_version": SCHEMA_VERSION,
+        "sidecar_schema": str(SCHEMA_PATH),
     }
 
 
@@ -78,6 +108,23 @@ def register(app: typer.Typer) -> None:
         for name, ok in report["optional"].items():
             mark = "[green]installed[/]" if ok else "[dim]not installed[/]"
             out.print(f"  {name}: {mark}  {OPTIONAL_PARTS[name]}")
+        apprise = report["delivery"]
+        out.print(
+            "[bold]delivery[/]  "
+            + (
+                f"apprise {apprise['version']} (--notify)"
+                if apprise["apprise"]
+                else "[dim]apprise not installed: --notify unavailable[/]"
+            ),
+            highlight=False,
+        )
+        formats = report["formats"]
+        out.print(
+            f"[bold]formats[/]  briefs: {', '.join(formats['brief'])}; "
+            f"store export: {', '.join(formats['export'])}; "
+            f"sidecar schema v{formats['sidecar_schema_version']}",
+            highlight=False,
+        )
         if report["reachable"]:
             out.print("[bold]reachable[/]")
             for name, ok in report["reachable"].items():
