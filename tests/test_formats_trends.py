@@ -112,11 +112,15 @@ def test_trend_report_states_the_measured_heat(tmp_path: Path) -> None:
         and "🔥 = 本期论文数分档" in text
     )
     assert "本期库中共有 4 篇该主题论文（上期 3 篇）" in text
-    # the fabricated papers have no PDF: each is listed, none dropped silently
-    failed = {f["item"] for f in summary["failures"]}
-    assert failed == {f"2611.0000{i}v1" for i in (1, 2, 3, 4)}
+    # the fabricated papers have no PDF, and the protein paper is off the topic: each is
+    # listed with its reason, none dropped silently, and the counts add up
+    failed = {f["item"]: f["stage"] for f in summary["failures"]}
+    assert failed == {f"2611.0000{i}v1": "select" for i in (1, 2, 3, 4)} | {
+        "2611.00005v1": "topic"
+    }
     footer = text.split("## 未纳入与舍弃", 1)[1]
     assert all(f"`{key}`" in footer for key in failed)
+    assert "本次共涉及 5 篇论文：解读 0 篇" in text and "0 + 5 = 5" in text
     assert side["heat"][0]["total"]["papers"] == [f"2611.0000{i}v1" for i in (1, 2, 3)]
     assert trace_problems(text, side) == []
 

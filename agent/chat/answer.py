@@ -1,7 +1,8 @@
 """`answer_question`: one grounded answer from the claim store, used by `brief ask` and chat.
 
 Three ways to answer, chosen by the model:
-- no model (`--model none`): the best evidence sentences, quoted and cited (extractive);
+- no model (`--model none`): the best evidence sentences, quoted and cited (extractive), in
+  a frame of the question's language (agent/chat/language.py);
 - a model that can call tools: a small tool loop (search the store, fetch a topic, make a
   brief), then the answer;
 - any other model (e.g. a small llama.cpp one): retrieve, then answer from the passages.
@@ -21,8 +22,9 @@ from pydantic import BaseModel, Field
 from agent.chat.citations import CITATION_RE, CitationGate, Ref, answer_sentences
 from agent.chat.evidence import Evidence, Filters, StoreView
 from agent.chat.extractive import extractive_answer
-from agent.chat.retrieval import retrieve, search_query
-from agent.chat.sentinel import NOT_FOUND, is_not_found
+from agent.chat.language import frame
+from agent.chat.retrieval import retrieve_for
+from agent.chat.sentinel import is_not_found
 from agent.chat.text import best_quote, collapse
 from agent.safety import clean_text
 
@@ -94,12 +96,12 @@ def answer_question(
     view = as_view(store)
     filters = filters or Filters()
     sink = on_token or (lambda _text: None)
-    query = search_query(question, history)
-    evidence = retrieve(view, query, k, filters)
+    query, evidence = retrieve_for(view, question, history, k, filters)
     if model is None:
-        text = extractive_answer(query, evidence, view, limit=k) if evidence else ""
+        text = extractive_answer(query, evidence, view, limit=k, lang_of=question)
         mode = "extractive"
-        text = clean_text(text, lambda arxiv_id: view.paper(arxiv_id) is not None) or NOT_FOUND
+        text = clean_text(text, lambda arxiv_id: view.paper(arxiv_id) is not None)
+        text = text or frame(question)["not_found"]
         for line in text.splitlines(keepends=True):
             sink(line)
         gate = CitationGate(view.resolves)

@@ -55,6 +55,12 @@ class Filters:
         return ", ".join(parts) or "none"
 
 
+def _squeeze(text: str) -> str:
+    """Text without whitespace or hyphens, for finding a sentence on a page whatever the
+    line breaks were."""
+    return "".join(ch for ch in collapse(text) if not ch.isspace() and ch not in "-‐")
+
+
 def _get(obj: Any, *names: str, default: Any = None) -> Any:
     for name in names:
         value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
@@ -123,11 +129,22 @@ class StoreView:
 
     def page_of(self, paper_id: str, sentence: str, first: int, last: int) -> int:
         """The page in first..last whose text holds `sentence` (whitespace-insensitive)."""
-        needle = collapse(sentence)[:80]
-        for page in range(first, last + 1):
-            if needle and needle in collapse(self.page_text(paper_id, page)):
+        found = self.page_holding(paper_id, sentence, first, last)
+        return first if found is None else found
+
+    def page_holding(self, paper_id: str, sentence: str, first: int, last: int) -> int | None:
+        """The page in first..last whose text holds the whole `sentence` (whitespace- and
+        hyphenation-insensitive), else the one holding its start; None when none does."""
+        whole = _squeeze(sentence)
+        start = whole[:60]
+        pages = [(p, _squeeze(self.page_text(paper_id, p))) for p in range(first, last + 1)]
+        for page, text in pages:
+            if whole and whole in text:
                 return page
-        return first
+        for page, text in pages:
+            if start and start in text:
+                return page
+        return None
 
     # --- search ----------------------------------------------------------------------------
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Evidence]:

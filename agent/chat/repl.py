@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from agent.chat.commands import QUIT, run_command
+from agent.chat.language import frame
 from agent.chat.session import CANCELLED, ChatSession
 from agent.errors import BriefError
 
@@ -103,4 +104,4 @@ def run_chat(
             continue
         printer.line()
         if answer.citations:
-            printer.line(f"({len(answer.citations)} citations: /sources, /why N)")
+            printer.line(frame(text)["citations"].format(n=len(answer.citations)))

@@ -65,15 +65,70 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-def best_quote(page_text: str, target: str, max_chars: int = 400) -> str:
+_CAPTION = re.compile(r"^(?:\d{1,3}\s+)?(?:figure|fig\.|table|tab\.|algorithm|listing)\s*\d", re.I)
+_BOILERPLATE = re.compile(
+    r"arxiv:\s?\d|preprint|under review|conference paper|proceedings of|copyright|©|@|"
+    r"https?://|www\.|\{|\}|∗|†|‡",
+    re.IGNORECASE,
+)
+_MATH = re.compile(r"[=∈∑∏≤≥≈∝→←∀∃∇∂]")
+_NUMERIC = re.compile(r"^[-+–±×x(]*[\d.,]+[%×x)]*$")
+# "6 Conclusion and future work We introduced ...": a section heading the extractor glued to
+# the sentence after it
+_GLUED_HEADING = re.compile(
+    r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][\w-]*(?:\s+[\w-]+){0,5}?\s+"
+    r"(?=(?:We|This|In|Our|The|To|A|An|It|These|Here|For|As)\s)"
+)
+
+
+def strip_heading(sentence: str) -> str:
+    """The sentence without a numbered section heading glued in front of it (still a
+    verbatim substring of the page)."""
+    return _GLUED_HEADING.sub("", sentence, count=1)
+
+
+def is_prose(sentence: str) -> bool:
+    """Whether a sentence reads as prose a person can quote: not a figure or table caption,
+    a table row of numbers, a running head, an author or affiliation line, or a fragment cut
+    at a chunk boundary."""
+    text = sentence.strip()
+    tokens = text.split()
+    if len(tokens) < 6 or not text[0].isupper() and not text[0].isdigit():
+        return False
+    if not re.search(r"[.!?。！？)\]]$", text):
+        return False
+    if _CAPTION.match(text) or _BOILERPLATE.search(text):
+        return False
+    if sum(1 for t in tokens if _NUMERIC.match(t)) > 0.2 * len(tokens):
+        return False
+    if len(_MATH.findall(text)) > 1 or sum(1 for t in tokens if len(t) == 1) > 0.2 * len(tokens):
+        return False  # a formula
+    letters = sum(c.isalpha() for c in text)
+    capitalised = sum(1 for t in tokens if t[:1].isupper())
+    return letters >= 0.6 * len(text) and capitalised <= 0.5 * len(tokens)
+
+
+def best_quote(
+    page_text: str,
+    target: str,
+    max_chars: int = 400,
+    *,
+    prose_only: bool = False,
+) -> str:
     """The sentence of `page_text` sharing most content terms with `target`, verbatim.
 
     Returns "" when no sentence shares a term. Long sentences are cut at `max_chars` at a
-    word boundary (the cut text is still a verbatim substring of the page).
+    word boundary (the cut text is still a verbatim substring of the page). `prose_only`
+    skips captions, table rows and other non-prose lines (`is_prose`) and drops a section
+    heading glued in front of a sentence.
     """
     terms = content_terms(target)
     best, best_score = "", 0.0
     for sentence in split_sentences(page_text):
+        if prose_only:
+            sentence = strip_heading(sentence)
+            if not is_prose(sentence):
+                continue
         if len(sentence) < 40:
             continue
         overlap = len(terms & content_terms(sentence))

@@ -21,6 +21,7 @@ def progress_printer(enabled: bool = True) -> Any:
         "written": "written",
         "failed": "failed",
         "published": "published",
+        "note": "note",
     }
 
     def on_event(kind: str, detail: str) -> None:
@@ -98,7 +99,19 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def weekly(
         topic: str = typer.Option("efficient-ai", "--topic", help="Topic profile name."),
-        since: str = typer.Option("7d", "--since", help="Window: the last N days (7d, 2w)."),
+        since: str | None = typer.Option(
+            None, "--since", help="Window: the last N days (7d, 2w); default 7d."
+        ),
+        from_date: str | None = typer.Option(
+            None, "--from", help="Window start, YYYY-MM-DD (with --to; default 7 days before it)."
+        ),
+        to_date: str | None = typer.Option(None, "--to", help="Window end, YYYY-MM-DD."),
+        from_store: bool = typer.Option(
+            False,
+            "--from-store",
+            help="Brief papers already in the store (brief ingest / fetch), offline; "
+            "without --since/--from/--to: every stored paper of the topic.",
+        ),
         model: str | None = typer.Option(
             None, "--model", help="Model spec: none, openai:<model>, llamacpp:<gguf>."
         ),
@@ -121,6 +134,7 @@ def register(app: typer.Typer) -> None:
         budget_usd: float | None = typer.Option(None, "--budget-usd", help="Cost budget (USD)."),
     ) -> None:
         """Write this week's brief: one grounded sentence and the details per paper."""
+        from agent.errors import ConfigError
         from agent.runs import run_brief
         from agent.settings import load_settings
         from agent.sources.window import make_window
@@ -129,12 +143,32 @@ def register(app: typer.Typer) -> None:
             model=model, lang=lang, budget_tokens=budget_tokens, budget_usd=budget_usd
         )
         check_outputs(fmt, notify or [])
+        if from_store:
+            if demo:
+                raise ConfigError("--from-store cannot be combined with --demo", "use one")
+            from agent.formats import service
+
+            span = (
+                make_window(since=since, from_date=from_date, to_date=to_date)
+                if since or from_date or to_date
+                else None
+            )
+            result = service.weekly_from_store(
+                settings,
+                topic=topic,
+                start=span.start if span else None,
+                end=span.end if span else None,
+                out=out,
+                on_event=progress_printer(),
+            )
+            print_result(result, as_json)
+            return
         if demo:  # the bundled feed's own dates, not this week's
             from agent.nodes.fetcher import demo_window
 
             window = demo_window()
         else:
-            window = make_window(since=since).label
+            window = make_window(since=since, from_date=from_date, to_date=to_date).label
         result = run_brief(
             settings,
             topic=topic,

@@ -64,9 +64,10 @@ def register(app: typer.Typer) -> None:
             return
         sys.stdout.write("\n")
         if answer.citations:
-            from agent.chat.transcript import sources_lines
+            from agent.chat.language import frame, sources_lines
 
-            sys.stdout.write("\nSources:\n" + "\n".join(sources_lines(answer)) + "\n")
+            head = frame(question)["sources"]
+            sys.stdout.write(f"\n{head}\n" + "\n".join(sources_lines(answer)) + "\n")
 
     @app.command()
     def chat(

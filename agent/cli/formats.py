@@ -28,6 +28,8 @@ def paper_bar(enabled: bool = True) -> Iterator[Callable[[str, str], None]]:
                 bars.append(stack.enter_context(progress("briefing", int(total))))
             elif kind in ("written", "failed") and bars:
                 bars[-1].advance(note=f"{kind} {detail}"[:60])
+            elif kind == "note":
+                lines(kind, detail)
             elif kind == "published":
                 stack.close()
                 bars.clear()
@@ -47,7 +49,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def deepdive(
-        arxiv_ids: list[str] = typer.Argument(..., metavar="ARXIV_ID...", help="Papers to read."),
+        arxiv_ids: list[str] = typer.Argument(
+            ...,
+            metavar="PAPER...",
+            help="Papers: arXiv ids (with or without version), sha256: keys, PDF file names "
+            "or title words of stored papers.",
+        ),
         topic: str = typer.Option(
             "efficient-ai", "--topic", help="Topic profile (its taxonomy groups the papers)."
         ),
@@ -62,7 +69,7 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
     ) -> None:
-        """Deep-dive into papers by arXiv id (fetching those not in the store)."""
+        """Deep-dive into papers: stored ones offline, arXiv ids not stored fetched first."""
         from agent.cli.output import progress
         from agent.formats import service
         from agent.sources.window import parse_day

@@ -51,9 +51,11 @@ def is_catalog(text: str) -> bool:
     return MARK in text.split("\n---", 2)[0] or not text.strip()
 
 
-def row_of(result: dict[str, Any], entry: dict[str, Any], direction: Any, lang: str) -> str:
+def row_of(
+    result: dict[str, Any], entry: dict[str, Any], direction: Any, lang: str, topic: Any = None
+) -> str:
     day = shown_date(result["paper"], lang, sep="/") or "NA"
-    words = list(entry["keywords"][:3]) or (
+    words = common.own_terms(entry, direction, topic)[:3] or (
         hits(direction, result["paper"])[:3] if direction else []
     )
     summary = ("、" if lang == "zh" else ", ").join(words) or common.group_label(direction, lang)
@@ -86,7 +88,7 @@ def catalog_fields(
     for g in group(topic, fresh, lang):
         for p in g["items"]:
             direction = best_direction(topic, p["paper"])
-            line = row_of(p["result"], p["entry"], direction, lang)
+            line = row_of(p["result"], p["entry"], direction, lang, topic)
             tr.claims(line, p["result"]["key"], common.draft_claims(p["result"], p["entry"]))
             new_rows.setdefault(g["name"], []).append((line.split("|")[1], line))
     order = [d for d in (common.group_label(x, lang) for x in (topic.directions if topic else []))]

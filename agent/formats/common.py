@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from agent.formats.dates import SOURCE_NOTES, age, paper_date, shown_date
-from agent.formats.taxonomy import best_direction, direction_name, hits
+from agent.formats.taxonomy import best_direction, direction_name, hits, mentions
 from agent.formats.trace import abs_url
 from agent.topics import TopicProfile
 
@@ -57,12 +57,28 @@ def released(result: dict[str, Any], as_of: date, lang: str) -> str:
     return f"{day.isoformat()} ({age(day, as_of, lang)}{', ' + note[1] if note else ''})"
 
 
+def own_terms(entry: dict[str, Any], direction: Any, topic: TopicProfile | None) -> list[str]:
+    """The abstract's glossary terms (entry keywords), without terms of another direction
+    than the paper's own: a passing 'mixture of experts' must not label a distillation
+    paper."""
+    others = [d for d in (topic.directions if topic else []) if d is not direction]
+    words = []
+    for word in entry["keywords"]:
+        english = {"title": word.rsplit("（", 1)[-1].rstrip("）")}
+        if any(mentions(english, d.keywords) for d in others) and not (
+            direction is not None and mentions(english, direction.keywords)
+        ):
+            continue
+        words.append(word)
+    return words
+
+
 def keywords(
     result: dict[str, Any], entry: dict[str, Any], topic: TopicProfile | None, lang: str
 ) -> list[str]:
     """Glossary terms of the abstract, then the taxonomy keywords it hits."""
-    words = list(entry["keywords"])
     direction = best_direction(topic, result["paper"])
+    words = own_terms(entry, direction, topic)
     if direction is not None:
         shown = " ".join(words).lower()
         words += [k for k in hits(direction, result["paper"]) if k.lower() not in shown]

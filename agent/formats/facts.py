@@ -36,11 +36,43 @@ def store_facts(settings: Any, store: Any, state: dict[str, Any], path: Path) ->
         facts["previous"] = stored_in(store, topic, *before)
         facts["current_window"] = [start.isoformat(), end.isoformat()]
         facts["previous_window"] = [before[0].isoformat(), before[1].isoformat()]
+        facts["this_month_empty"] = _this_month_empty(store, topic, start)
     if kind == "catalog" and path.is_file():
         facts["existing"] = path.read_text(encoding="utf-8")
+        facts["held_keys"] = held_keys(store, topic, facts["existing"])
         side = path.with_name(path.name.removesuffix(".md") + ".json")
         try:
             facts["existing_trace"] = json.loads(side.read_text(encoding="utf-8"))["sentences"]
         except (OSError, ValueError, KeyError, TypeError):
             facts["existing_trace"] = []
     return facts
+
+
+def _this_month_empty(store: Any, topic: Any, start: Any) -> str:
+    """This month ('2026-12') when the report covers an earlier month and the store holds no
+    topic paper of this month yet (the report says so), else ''."""
+    from agent.formats.dates import month_window
+    from agent.formats.heat import stored_in
+    from agent.sources.window import today
+
+    day = today()
+    this = f"{day:%Y-%m}"
+    if f"{start:%Y-%m}" >= this or stored_in(store, topic, month_window(this)[0], day):
+        return ""
+    return this
+
+
+def held_keys(store: Any, topic: Any, existing: str) -> list[str]:
+    """Keys of the topic's stored papers that already have a row in the catalog file."""
+    from agent.formats.catalog import parse_catalog, row_id
+    from agent.formats.heat import on_topic, paper_facts
+
+    rows = [r for _, rows in parse_catalog(existing) for r in rows]
+    ids = {i for r in rows if (i := row_id(r))}
+    out = []
+    for paper in store.list_papers():
+        if not on_topic(topic, paper_facts(paper)):
+            continue
+        if (paper.arxiv_id and paper.arxiv_id in ids) or any(paper.key in r for r in rows):
+            out.append(paper.key)
+    return sorted(out)

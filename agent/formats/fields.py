@@ -48,6 +48,54 @@ def heading(kind: str, lang: str, topic_title: str, window: tuple[date, date]) -
     return f"{topic_title} paper catalog", f"{topic_title} papers by direction, appended over time"
 
 
+def accounting(
+    kind: str,
+    results: list[dict[str, Any]],
+    failures: list[dict[str, str]],
+    profile: Any,
+    facts: dict[str, Any],
+    lang: str,
+    tr: Trace,
+) -> str:
+    """One line that accounts for every paper of the run: briefed (under a direction or
+    unfiled, under 其他) or not included (listed at the end with its reason); for a catalog
+    also the stored papers already in the file. The counts add up and the line says so."""
+    from agent.formats.taxonomy import OTHER, best_direction
+
+    briefed = [r["key"] for r in results]
+    unfiled = [r["key"] for r in results if best_direction(profile, r["paper"]) is None]
+    held = list(facts.get("held_keys", [])) if kind == "catalog" else []
+    left = list(dict.fromkeys(str(f["item"]) for f in failures if f["item"] not in briefed + held))
+    parts = [len(held)] if kind == "catalog" else []
+    parts += [len(briefed), len(left)]
+    total = sum(parts)
+    filed = len(briefed) - len(unfiled)
+    other = OTHER[lang]
+    if lang == "zh":
+        head = f"已在目录 {len(held)} 篇，本次新增 " if kind == "catalog" else "解读 "
+        text = (
+            f"本次共涉及 {total} 篇论文：{head}{len(briefed)} 篇（归入方向 {filed} 篇，"
+            f"未归类 {len(unfiled)} 篇列于「{other}」），未纳入 {len(left)} 篇"
+            f"（原因见「未纳入与舍弃」）；{' + '.join(map(str, parts))} = {total}。"
+        )
+    else:
+        head = f"already in the catalog {len(held)}, added " if kind == "catalog" else "briefed "
+        text = (
+            f"Papers accounted for: {total} — {head}{len(briefed)} ({filed} under a direction, "
+            f"{len(unfiled)} unfiled under “{other}”), not included {len(left)} (reasons under "
+            f"“Not included”); {' + '.join(map(str, parts))} = {total}."
+        )
+    source = {
+        "briefed": briefed,
+        "unfiled": unfiled,
+        "not_included": left,
+        "how": "papers of the run: briefed, or listed under not included with a reason",
+    }
+    if kind == "catalog":
+        source["already_in_catalog"] = held
+    return tr.count(text, source)
+
+
 def render_kind(
     kind: str,
     *,
@@ -82,6 +130,7 @@ def render_kind(
         fields = trends_fields(results, entries, profile, facts, lang, tr)
     else:
         fields = catalog_fields(results, entries, profile, facts, lang, tr)
+    fields["accounting"] = accounting(kind, results, failures, profile, facts, lang, tr)
     extractive = model is None
     title, description = heading(kind, lang, topic_title, window)
     if extractive:

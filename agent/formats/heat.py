@@ -1,13 +1,13 @@
 """Measured research heat: papers per technique in this window against the previous one,
 counted from the store. A paper counts for a technique when the technique's keyword occurs
-in its title or abstract (agent.sources.relevance.keyword_hits)."""
+in its title or abstract (agent.formats.taxonomy.mentions: inflections included)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from agent.formats.taxonomy import direction_name, paper_text
+from agent.formats.taxonomy import direction_name, mentions, paper_text
 from agent.topics import TopicProfile
 
 TIERS = ((4, "🔥🔥🔥"), (2, "🔥🔥"), (1, "🔥"))
@@ -74,10 +74,9 @@ def heat_table(
 ) -> list[dict[str, Any]]:
     """Per direction of the taxonomy: a row per keyword seen in either window and a total
     row (papers naming any of its keywords). Papers are dicts with key, title, abstract."""
-    from agent.sources.relevance import keyword_hits
 
     def matching(papers: list[dict[str, Any]], words: list[str]) -> list[str]:
-        return sorted(p["key"] for p in papers if keyword_hits(paper_text(p), words))
+        return sorted(p["key"] for p in papers if mentions(p, words))
 
     out = []
     for direction in topic.directions:

@@ -31,12 +31,84 @@ def parse_ids(refs: list[str]) -> list[str]:
     """'arXiv:2508.14148v2', '2508.14148' -> '2508.14148' (families, in order, once each)."""
     out: list[str] = []
     for ref in refs:
-        match = ARXIV_ID_RE.fullmatch(re.sub(r"^(?i:arxiv:)", "", ref.strip()))
+        match = arxiv_ref(ref)
         if not match:
             raise ConfigError(f"invalid arXiv id {ref!r}", "use an id like 2508.14148")
-        if match.group(1) not in out:
-            out.append(match.group(1))
+        if match[0] not in out:
+            out.append(match[0])
     return out
+
+
+def arxiv_ref(ref: str) -> tuple[str, str | None] | None:
+    """(id, version) of an arXiv reference ('arXiv:2508.14148v2', '2508.14148'), else None."""
+    match = ARXIV_ID_RE.fullmatch(re.sub(r"^(?i:arxiv:)", "", ref.strip()))
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def find_stored(papers: list[Paper], ref: str) -> tuple[list[Paper], str]:
+    """The stored papers a reference that is not an arXiv id means, and how it matched: a
+    'sha256:' key (or a prefix of the hash), a PDF file name (with or without '.pdf', or a
+    path to it), else title words (every word of the reference in the title)."""
+    text = ref.strip()
+    low = text.casefold()
+    if low.startswith("sha256:"):
+        digest = low[7:]
+        found = [p for p in papers if digest and p.sha256.startswith(digest)]
+        return found, "sha256 key"
+    name = Path(text).name.casefold()
+    by_file = [
+        p
+        for p in papers
+        if p.pdf_path
+        and name in (Path(p.pdf_path).name.casefold(), Path(p.pdf_path).stem.casefold())
+    ]
+    if by_file:
+        return by_file, "file name"
+    wanted = _words(text)
+    found = [p for p in papers if wanted and set(wanted) <= set(_words(p.title))]
+    exact = [p for p in found if _words(p.title) == wanted]
+    return (exact or found), "title words"
+
+
+def resolve_refs(store: Any, refs: list[str]) -> tuple[list[str], list[str], list[dict[str, str]]]:
+    """(stored paper keys, arXiv ids to fetch, failures) for a deep-dive's references, in
+    the order given. A stored paper is never fetched again: arXiv ids (with or without a
+    version) are looked up in the store first; other references name stored papers only."""
+    keys: list[str] = []
+    fetch: list[str] = []
+    failures: list[dict[str, str]] = []
+    stored: list[Paper] | None = None
+    for ref in refs:
+        arxiv = arxiv_ref(ref)
+        if arxiv:
+            key = store.resolve_key(f"{arxiv[0]}{arxiv[1] or ''}")
+            if key is None and arxiv[1]:  # another version of it is stored: use that
+                key = store.resolve_key(arxiv[0])
+            if key is not None:
+                keys.append(key)
+            elif arxiv[0] not in fetch:
+                fetch.append(arxiv[0])
+            continue
+        if stored is None:
+            stored = store.list_papers()
+        found, how = find_stored(stored, ref)
+        if len(found) == 1:
+            keys.append(found[0].key)
+        elif found:
+            names = "; ".join(f"{p.key} ({p.title[:50]})" for p in found[:5])
+            reason = f"{len(found)} stored papers match these {how}: {names}; give one key"
+            failures.append({"item": ref, "stage": "select", "reason": reason})
+        else:
+            reason = (
+                "not an arXiv id, and no stored paper has this sha256 key, file name or "
+                "title words (list them with `brief store stats` / `brief store search`)"
+            )
+            failures.append({"item": ref, "stage": "select", "reason": reason})
+    return list(dict.fromkeys(keys)), fetch, failures
 
 
 def pdf_file(settings: Any, paper: Paper) -> Path | None:
@@ -132,11 +204,12 @@ def fetch_ids(settings: Any, store: Any, ids: list[str], progress: Any = None) -
 def select_ids(
     settings: Any, store: Any, refs: list[str], *, demo: bool = False, progress: Any = None
 ) -> Selection:
-    """The papers of a deep-dive, in the order given: stored ones as they are, others
-    fetched first (from the bundled demo files with `demo`)."""
-    ids = parse_ids(refs)
+    """The papers of a deep-dive, in the order given: stored ones as they are (by arXiv id,
+    sha256 key, file name or title words; no network), arXiv ids not stored fetched first
+    (from the bundled demo files with `demo`)."""
+    keys, ids, failures = resolve_refs(store, refs)
     if demo:
-        known = store_demo(settings, store, ids)
+        known = store_demo(settings, store, ids) if ids else []
         fetched = Selection(
             failures=[
                 {"item": i, "stage": "demo", "reason": "not one of the bundled demo papers"}
@@ -145,15 +218,17 @@ def select_ids(
             ]
         )
     else:
-        fetched = fetch_ids(settings, store, ids, progress)
-    stored = [p for p in (store.get_paper(i) for i in ids) if p is not None]
+        fetched = fetch_ids(settings, store, ids, progress) if ids else Selection()
+    wanted = keys + [i for i in ids if i not in keys]
+    stored = [p for p in (store.get_paper(i) for i in wanted) if p is not None]
+    stored = list({p.key: p for p in stored}.values())
     picked = with_pdf(settings, stored)
     failed = {f["item"].split("v")[0] for f in fetched.failures}
     for i in ids:
         if store.get_paper(i) is None and i not in failed:
             reason = "not in the store after fetching"
             fetched.failures.append({"item": i, "stage": "store", "reason": reason})
-    picked.failures = fetched.failures + picked.failures
+    picked.failures = failures + fetched.failures + picked.failures
     picked.downloads = fetched.downloads
     return picked
 
@@ -162,7 +237,14 @@ def select_window(settings: Any, store: Any, topic: Any, start: Any, end: Any) -
     """The topic's stored papers published in [start, end] (see agent.formats.heat)."""
     from agent.formats.heat import on_topic, paper_facts
 
-    papers = [
-        p for p in store.list_papers(since=start, until=end) if on_topic(topic, paper_facts(p))
+    stored = store.list_papers(since=start, until=end)
+    papers = [p for p in stored if on_topic(topic, paper_facts(p))]
+    picked = with_pdf(settings, papers)
+    reason = (
+        f"off topic {topic.name}: not fetched for it, and its title and abstract name none of "
+        "its keywords (another --topic may hold it; `brief topics` lists them)"
+    )
+    picked.failures += [
+        {"item": p.key, "stage": "topic", "reason": reason} for p in stored if p not in papers
     ]
-    return with_pdf(settings, papers)
+    return picked

@@ -40,7 +40,8 @@ def deepdive(
     on_event: Hook = None,
     progress: Any = None,
 ) -> dict[str, Any]:
-    """A deep-dive of these arXiv papers (fetched first when not stored)."""
+    """A deep-dive of these papers: stored ones by any key (no network), arXiv ids that are
+    not stored fetched first."""
     from agent.sources.window import today
     from agent.topics import get_topic
 
@@ -52,13 +53,58 @@ def deepdive(
         store.close()
     if not selection.papers:
         reasons = "; ".join(f"{f['item']}: {f['reason']}" for f in selection.failures)
-        raise ConfigError(f"none of the papers could be read ({reasons})", "check the arXiv ids")
+        raise ConfigError(
+            f"none of the papers could be read ({reasons})",
+            "name each paper by arXiv id, sha256: key, PDF file name or title words",
+        )
     end = as_of or today()
     return run_format(
         settings,
         kind="deepdive",
         topic=topic,
         window=_span(selection, end),
+        selection=selection,
+        lang=settings.lang,
+        out=out,
+        chat_model=chat_model,
+        on_event=on_event,
+    )
+
+
+def weekly_from_store(
+    settings: Any,
+    *,
+    topic: str = "efficient-ai",
+    start: date | None = None,
+    end: date | None = None,
+    kind: str = "weekly",
+    out: str | None = None,
+    chat_model: Any = None,
+    on_event: Hook = None,
+) -> dict[str, Any]:
+    """The weekly format over papers already in the store (ingested or fetched), offline:
+    the topic's stored papers dated in [start, end], or all of them without a window."""
+    from agent.sources.window import today
+    from agent.topics import get_topic
+
+    profile = get_topic(settings, topic)
+    store = _store(settings)
+    try:
+        selection = papers.select_window(settings, store, profile, start, end)
+    finally:
+        store.close()
+    if not selection.papers and not selection.failures:
+        where = f" dated {start}..{end}" if start and end else ""
+        raise ConfigError(
+            f"the store holds no paper{where}",
+            "ingest PDFs with `brief ingest PATH`, or widen the window (--since, --from/--to)",
+        )
+    last = end or today()
+    return run_format(
+        settings,
+        kind=kind,
+        topic=topic,
+        window=f"{start.isoformat()}..{last.isoformat()}" if start else _span(selection, last),
         selection=selection,
         lang=settings.lang,
         out=out,
@@ -144,11 +190,16 @@ def trends(
         if demo:
             newest = demo_day(settings, store)  # stores the demo papers
             month = month or f"{newest:%Y-%m}"
-        start, end = dates.month_window(month or f"{today():%Y-%m}")
+        note = ""
+        if month is None:
+            month, note = default_month(store, profile, today())
+        start, end = dates.month_window(month)
         end = min(end, max(today(), start))
         selection = papers.select_window(settings, store, profile, start, end)
     finally:
         store.close()
+    if note and on_event is not None:
+        on_event("note", note)
     return run_format(
         settings,
         kind="trends",
@@ -159,6 +210,26 @@ def trends(
         out=out,
         chat_model=chat_model,
         on_event=on_event,
+    )
+
+
+def default_month(store: Any, profile: Any, day: date) -> tuple[str, str]:
+    """This month when the store holds topic papers published in it, else the latest month
+    before it that does, with a line saying so ('' when this month is used)."""
+    from agent.formats.heat import stored_in
+
+    this = f"{day:%Y-%m}"
+    start, _ = dates.month_window(this)
+    if stored_in(store, profile, start, day):
+        return this, ""
+    earlier = [f["published"][:7] for f in stored_in(store, profile, date(1900, 1, 1), day)]
+    earlier = [m for m in earlier if m and m < this]
+    if not earlier:
+        return this, ""
+    latest = max(earlier)
+    return latest, (
+        f"no {profile.name} papers stored for {this}; reporting {latest}, the latest month "
+        "with papers (choose one with --month YYYY-MM)"
     )
 
 
@@ -192,7 +263,8 @@ def catalog(
         raise ConfigError(
             f"{path} exists and is not a catalog written by brief", "choose another --out FILE"
         )
-    held = {i for _, rows in parse_catalog(text) for r in rows if (i := row_id(r))}
+    rows = [r for _, rows in parse_catalog(text) for r in rows]
+    held = {i for r in rows if (i := row_id(r))}
     store = _store(settings)
     try:
         if demo:
@@ -200,7 +272,11 @@ def catalog(
         selection = papers.select_window(settings, store, profile, None, None)
     finally:
         store.close()
-    selection.papers = [p for p in selection.papers if (p.arxiv_id or p.key) not in held]
+    selection.papers = [
+        p
+        for p in selection.papers
+        if (p.arxiv_id or p.key) not in held and not any(p.key in r for r in rows)
+    ]
     return run_format(
         settings,
         kind="catalog",

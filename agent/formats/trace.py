@@ -80,5 +80,5 @@ class Trace:
         for item in self.items:
             found = where.get(item["text"].strip(), [])
             line = found.pop(0) if len(found) > 1 else (found[0] if found else 0)
-            out.append({"line": line, **item})
+            out.append({**item, "line": line})  # where it is now (kept rows move)
         return out

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from agent.formats import common, heat
-from agent.formats.taxonomy import hits
+from agent.formats.taxonomy import UNFILED_REASON, best_direction
 from agent.formats.trace import Trace, cell, claim_text
 from agent.topics import TopicProfile
 
@@ -25,8 +25,11 @@ def row_line(row: dict[str, Any], tr: Trace, label: str = "") -> str:
     return tr.count(text, {"papers": row["papers"], "previous_papers": row["previous_papers"]})
 
 
-def direction_papers(direction: Any, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [p for p in pairs if hits(direction, p["result"]["paper"])]
+def direction_papers(
+    direction: Any, pairs: list[dict[str, Any]], topic: TopicProfile
+) -> list[dict[str, Any]]:
+    """The read papers filed under the direction (agent.formats.taxonomy's rule)."""
+    return [p for p in pairs if best_direction(topic, p["result"]["paper"]) == direction]
 
 
 def work_line(pair: dict[str, Any], lang: str, tr: Trace) -> str:
@@ -55,6 +58,10 @@ def open_lines(pairs: list[dict[str, Any]], lang: str, tr: Trace) -> list[str]:
             "- No verified limitation claim among this period's papers in the direction.",
         )
     ]
+
+
+def now_month(facts: dict[str, Any]) -> str:
+    return str(facts["current_window"][0])[:7]
 
 
 def chart(table: list[dict[str, Any]], lang: str, tr: Trace) -> str:
@@ -127,6 +134,16 @@ def trends_fields(
             "previous_papers": sorted(p["key"] for p in previous),
         },
     )
+    empty = facts.get("this_month_empty")
+    if empty:
+        note = _t(
+            lang,
+            f"本月（{empty}）库中尚无该主题论文，本报告统计最近有论文的 {now_month(facts)}。",
+            f"The store holds no paper on the topic for this month ({empty}); this report "
+            f"covers {now_month(facts)}.",
+        )
+        note = tr.count(note, {"how": "months of the stored papers' dates", "month": empty})
+        total = f"{note}\n\n{total}"
     ranked = sorted(
         (d for d in table if d["total"]["current"]), key=lambda d: -d["total"]["current"]
     )
@@ -140,7 +157,7 @@ def trends_fields(
         )
         direction = next(x for x in topic.directions if x.name == d["direction"])
         best = sorted(
-            direction_papers(direction, pairs),
+            direction_papers(direction, pairs, topic),
             key=lambda p: (-len(common.numbered_results(p["result"])), p["entry"]["title"]),
         )
         if best:
@@ -159,7 +176,7 @@ def trends_fields(
             quiet.append(d["name"])
             continue
         direction = next(x for x in topic.directions if x.name == d["direction"])
-        mine = direction_papers(direction, pairs)
+        mine = direction_papers(direction, pairs, topic)
         how = {
             "how": "the heat marks' tiers and the two windows",
             "windows": facts["previous_window"],
@@ -187,6 +204,14 @@ def trends_fields(
                 "open": open_lines(mine, lang, tr) if mine else [],
             }
         )
+    unfiled = [
+        tr.count(
+            f"- {common.title_link(p['result'], p['entry']['title'])} — {UNFILED_REASON[lang]}",
+            {"papers": [p["result"]["key"]], "how": "taxonomy rule (agent/formats/taxonomy.py)"},
+        )
+        for p in pairs
+        if best_direction(topic, p["result"]["paper"]) is None
+    ]
     order = sorted(
         pairs,
         key=lambda p: (-len(common.numbered_results(p["result"])), p["entry"]["title"].lower()),
@@ -210,6 +235,7 @@ def trends_fields(
         "summary": summary,
         "sections": sections,
         "quiet": ("、" if lang == "zh" else ", ").join(quiet),
+        "unfiled": unfiled,
         "reading": reading,
         "heat": table,
         "chart": chart(table, lang, tr),

@@ -25,8 +25,9 @@ def _fill(paper: Paper, task: dict[str, Any]) -> Paper:
     for name in names:
         if task.get(name) and not getattr(paper, name):
             updates[name] = task[name]
-    if task.get("published") and not paper.published:
+    if task.get("published") and paper.published_source != "feed":  # the feed's date wins
         updates["published"] = task["published"]
+        updates["published_source"] = "feed"
     return Paper.model_validate(paper.model_dump() | updates) if updates else paper
 
 
