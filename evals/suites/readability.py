@@ -47,7 +47,6 @@ from evals.runner import (
 BRIEF_SUFFIXES = (".md", ".txt", ".markdown")
 GROUPS = ("seed", "ours", "given")
 MAX_RUN = 12  # words: the issue's limit for an English run in Chinese prose
-SLOT_ROLES = "slot_roles.yaml"
 
 
 def seeds_dir() -> Path:
@@ -67,7 +66,9 @@ def load(path: Path) -> Dataset:
     Given briefs are scored beside the seeds; nothing is generated for them."""
     path = Path(path)
     if path.is_dir():
-        briefs = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in BRIEF_SUFFIXES)
+        briefs = sorted(
+            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in BRIEF_SUFFIXES
+        )
         if not briefs:
             raise ConfigError(
                 f"{path} holds no brief (.md or .txt)",
