@@ -7,6 +7,7 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from agent.cli.app import app
@@ -79,3 +80,26 @@ def test_unknown_format_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["weekly", "--demo", "--format", "pdf"])
     assert result.exit_code != 0
     assert "--format md or --format html" in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["daily", "--demo"],
+        ["deepdive", "2505.15781", "--demo", "--date", "2026-02-23"],
+        ["trends", "--demo", "--month", "2025-09"],
+        ["catalog", "--demo"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_the_other_formats_write_html_too(args: list[str], tmp_path: Path) -> None:
+    out = tmp_path / f"{args[0]}.md"
+    result = CliRunner().invoke(app, [*args, "--format", "html", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    page = Path(json.loads(result.stdout)["html"])
+    assert page == out.with_suffix(".html")
+    html = page.read_text(encoding="utf-8")
+    assert unsafe(html) == [] and "<h1>" in html
+    assert ("<table>" in html) == (args[0] != "daily")  # the weekly format has no table
+    if args[0] == "trends":  # the chart stays a Mermaid code block
+        assert '<code class="language-mermaid">xychart-beta' in html

@@ -49,6 +49,9 @@ def print_result(result: dict[str, Any], as_json: bool) -> None:
     )
 
 
+FORMAT_HELP = "md, or html: also write <brief>.html (rendered, sanitised)."
+
+
 def check_outputs(fmt: str, notify: list[str]) -> None:
     """Refuse an unknown --format or --notify URL before any work (exit code 2)."""
     from agent.errors import UsageError
@@ -121,9 +124,7 @@ def register(app: typer.Typer) -> None:
             False, "--demo", help="Use the bundled CC BY demo papers and feed (offline)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
-        fmt: str = typer.Option(
-            "md", "--format", help="md, or html: also write <brief>.html (rendered, sanitised)."
-        ),
+        fmt: str = typer.Option("md", "--format", help=FORMAT_HELP),
         notify: list[str] | None = typer.Option(
             None,
             "--notify",

@@ -45,7 +45,7 @@ def settings_for(model: str | None, lang: str | None) -> Any:
 
 
 def register(app: typer.Typer) -> None:
-    from agent.cli.brief import print_result
+    from agent.cli.brief import FORMAT_HELP, check_outputs, finish
 
     @app.command()
     def deepdive(
@@ -68,6 +68,7 @@ def register(app: typer.Typer) -> None:
             False, "--demo", help="Read the bundled CC BY demo papers (offline)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+        fmt: str = typer.Option("md", "--format", help=FORMAT_HELP),
     ) -> None:
         """Deep-dive into papers: stored ones offline, arXiv ids not stored fetched first."""
         from agent.cli.output import progress
@@ -75,6 +76,7 @@ def register(app: typer.Typer) -> None:
         from agent.sources.window import parse_day
 
         settings = settings_for(model, lang)
+        check_outputs(fmt, [])
         as_of = parse_day(day, "--date") if day else None
         with paper_bar() as on_event:
             result = service.deepdive(
@@ -87,7 +89,7 @@ def register(app: typer.Typer) -> None:
                 on_event=on_event,
                 progress=progress,
             )
-        print_result(result, as_json)
+        finish(result, as_json, fmt, [], settings.lang)
 
     @app.command()
     def daily(
@@ -102,12 +104,14 @@ def register(app: typer.Typer) -> None:
             False, "--demo", help="Use the bundled CC BY demo papers (offline)."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+        fmt: str = typer.Option("md", "--format", help=FORMAT_HELP),
     ) -> None:
         """Write one day's paper report (the weekly format over a one-day window)."""
         from agent.formats import service
         from agent.sources.window import parse_day
 
         settings = settings_for(model, lang)
+        check_outputs(fmt, [])
         with paper_bar() as on_event:
             result = service.daily(
                 settings,
@@ -117,7 +121,7 @@ def register(app: typer.Typer) -> None:
                 out=out,
                 on_event=on_event,
             )
-        print_result(result, as_json)
+        finish(result, as_json, fmt, [], settings.lang)
 
     @app.command()
     def trends(
@@ -130,16 +134,18 @@ def register(app: typer.Typer) -> None:
             False, "--demo", help="Store the bundled demo papers first; default month is theirs."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+        fmt: str = typer.Option("md", "--format", help=FORMAT_HELP),
     ) -> None:
         """Write a monthly trend report with research heat counted from the store."""
         from agent.formats import service
 
         settings = settings_for(model, lang)
+        check_outputs(fmt, [])
         with paper_bar() as on_event:
             result = service.trends(
                 settings, topic=topic, month=month, demo=demo, out=out, on_event=on_event
             )
-        print_result(result, as_json)
+        finish(result, as_json, fmt, [], settings.lang)
 
     @app.command()
     def catalog(
@@ -149,11 +155,13 @@ def register(app: typer.Typer) -> None:
         lang: str | None = typer.Option(None, "--lang", help="zh (default) or en."),
         demo: bool = typer.Option(False, "--demo", help="Store the bundled demo papers first."),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+        fmt: str = typer.Option("md", "--format", help=FORMAT_HELP),
     ) -> None:
         """Create or extend the topic's knowledge-base catalog with new stored papers."""
         from agent.formats import service
 
         settings = settings_for(model, lang)
+        check_outputs(fmt, [])
         with paper_bar() as on_event:
             result = service.catalog(settings, topic=topic, demo=demo, out=out, on_event=on_event)
-        print_result(result, as_json)
+        finish(result, as_json, fmt, [], settings.lang)
