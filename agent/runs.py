@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -176,6 +177,23 @@ def summary(record: RunRecord, ctx: Context, output: dict[str, Any]) -> dict[str
     }
 
 
+def empty_brief(result: dict[str, Any]) -> str:
+    """Why the published brief is empty although the window had papers ("" when it is not):
+    every paper failed, with the reasons counted."""
+    failures = result.get("failures") or []
+    if result.get("papers") or not failures:
+        return ""
+    reasons = Counter(f"{f.get('stage', '?')}: {f.get('reason', '?')}" for f in failures)
+    listed = "; ".join(
+        f"{n}× {reason}" if n > 1 else reason for reason, n in reasons.most_common(3)
+    )
+    more = f" (+{len(reasons) - 3} other reasons)" if len(reasons) > 3 else ""
+    return (
+        f"the brief {result.get('path') or ''} is empty: all {len(failures)} papers failed "
+        f"— {listed}{more}"
+    )
+
+
 def run_input(record: RunRecord) -> dict[str, Any]:
     """The graph input of a recorded run (to start again a run that has no checkpoint)."""
     return {
@@ -254,7 +272,10 @@ def _execute_locked(
     finally:
         ctx.close()
     result = summary(record, ctx, output)
-    record.status, record.path, record.error = "done", result["path"], ""
+    problem = empty_brief(result)
+    if problem:  # the CLI exits 1 with it (no false success)
+        result["problem"] = problem
+    record.status, record.path, record.error = "done", result["path"], problem
     record.stats = {k: v for k, v in result["stats"].items() if isinstance(v, int)}
     save_record(settings, record)
     return result

@@ -107,15 +107,16 @@ def test_echoed_keys_and_url_passwords_appear_nowhere(
         ["eval", "run", "seed-briefs", "--json"],
         ["chat", "--thread", "t1", *model],
     ]
-    outputs = []
+    outputs, stdouts = [], []
     runner = CliRunner()
     for args in commands:
         result = runner.invoke(app, args, input="What does the KV cache do?\n/quit\n")
         text = result.output + (repr(result.exception) if result.exception else "")
         outputs.append(text)
+        stdouts.append(result.stdout)
         for secret in SECRETS:
             assert secret not in text, (args, text[-2000:])
-    weekly = json.loads(outputs[0][outputs[0].index("{") :])
+    weekly = json.loads(stdouts[0])
     assert weekly["failures"], "the model server's errors were recorded"
     sent = KEY if url == "url" else "Basic "  # httpx sends a URL's user:password instead
     assert echoing_server["auth"] and all(sent in a for a in echoing_server["auth"])

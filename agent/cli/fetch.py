@@ -90,10 +90,16 @@ def register(app: typer.Typer) -> None:
         )
         if json_out:
             print_json(report.to_json())
-            return
-        for note in report.notes:
-            warn_line(note)
-        _table(report)
+        else:
+            for note in report.notes:
+                warn_line(note)
+            _table(report)
+        if report.problem:  # nothing brought home: no false success
+            from agent.cli.output import error_line
+            from agent.errors import EXIT_PROBLEMS
+
+            error_line(report.problem)
+            raise typer.Exit(EXIT_PROBLEMS)
 
     @app.command()
     def topics(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:

@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.extractive import select_excerpt
-from agent.nodes import services
+from agent.nodes import cache, services
 from agent.state import PaperState
 from store.identity import as_candidate
 from store.schemas import Paper
@@ -76,6 +76,8 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     paper = _fill(paper, task)
     reused = services.stored_claims(ctx.store, paper.key, "verified")
     reused = [c for c in reused if c.extractor == ctx.model_name]
+    if reused and not cache.load(ctx.settings.runs_dir, paper.key, ctx.model_name).get("meta"):
+        reused = []  # the page-1 memo is lost (runs/cache deleted): extract again to rebuild it
     ctx.event("read", paper.key)
     return {
         "paper": paper.model_dump(mode="json"),

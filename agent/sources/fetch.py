@@ -109,6 +109,20 @@ class FetchReport:
     def add(self, outcome: PaperOutcome) -> None:
         getattr(self, outcome.status).append(outcome)
 
+    @property
+    def problem(self) -> str:
+        """Why this fetch brought nothing home although the window had relevant papers
+        ("" otherwise): every one of them failed. The CLI exits 1 with it."""
+        if not self.failed or self.fetched or self.skipped:
+            return ""
+        reasons: dict[str, int] = {}
+        for outcome in self.failed:
+            reason = f"{outcome.stage or 'fetch'}: {outcome.reason}"
+            reasons[reason] = reasons.get(reason, 0) + 1
+        top = sorted(reasons.items(), key=lambda item: -item[1])[:3]
+        listed = "; ".join(f"{n}× {r}" if n > 1 else r for r, n in top)
+        return f"all {len(self.failed)} relevant papers failed — {listed}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "topic": self.topic,
@@ -122,7 +136,7 @@ class FetchReport:
             "failed": [o.to_dict() for o in self.failed],
             "downloads": self.downloads,
             "notes": self.notes,
-        }
+        } | ({"problem": self.problem} if self.problem else {})
 
 
 @contextlib.contextmanager
