@@ -11,7 +11,6 @@ from typing import Any
 import jinja2
 
 from agent.extractive import readable
-from agent.frontmatter import front_matter
 from agent.formats.dates import shown_date
 from agent.nodes.writer import terms_used
 from agent.safety import Allowed, allow_ids, clean_text, nothing
