@@ -12,6 +12,7 @@ import jinja2
 
 from agent.extractive import readable
 from agent.formats.dates import shown_date
+from agent.frontmatter import front_matter
 from agent.nodes.writer import terms_used
 from agent.safety import Allowed, allow_ids, clean_text, nothing
 from agent.sidecar import versioned
