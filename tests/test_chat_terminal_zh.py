@@ -1,0 +1,51 @@
+"""A Chinese conversation with `brief chat` in a real terminal (pseudo-terminal, pexpect).
+
+Three turns, no model: a question that names no paper, then two follow-ups that refer back
+with 它 and 这篇论文. Every answer has the Chinese frame, cites the paper under discussion
+only, and the thread's saved transcript holds all three.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+from test_chat_terminal import home, quit_chat, spawn, template  # noqa: E402,F401
+
+from agent.chat.language import FRAME  # noqa: E402
+
+DKV = "2505.15781"
+CITE = re.compile(r"\[arXiv:(\d{4}\.\d{4,5}) p\.\d+\]")
+CITATIONS_LINE = r"（(\d+) 条引用：/sources 查看来源"
+TURNS = (
+    "扩散语言模型是双向注意力，这种情况下还能缓存键值吗？",
+    "它的加速比是多少？",
+    "这篇论文在哪些基准上做了评测？",
+)
+
+
+def test_a_chinese_conversation_keeps_its_paper_and_its_language(spawn, home: Path) -> None:  # noqa: F811
+    child = spawn("--thread", "zh", "--model", "none")
+    child.expect("zh>")
+    for turn in TURNS:
+        child.sendline(turn)
+        child.expect(re.escape(FRAME["zh"]["header"]))
+        child.expect(CITATIONS_LINE)
+        answer = child.before
+        assert int(child.match.group(1)) >= 1
+        papers = set(CITE.findall(answer))
+        assert papers == {DKV}, (turn, answer)
+        assert "Most relevant passages" not in answer and "citations:" not in answer
+        child.expect("zh>")
+    out = home / "zh.md"
+    child.sendline(f"/save {out}")
+    child.expect("saved")
+    child.expect("zh>")
+    quit_chat(child)
+    saved = out.read_text(encoding="utf-8")
+    assert all(turn in saved for turn in TURNS)
+    assert set(CITE.findall(saved)) == {DKV}
