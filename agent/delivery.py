@@ -65,9 +65,7 @@ def deliver(urls: list[str], markdown_path: Path, html: str, title: str) -> list
         client = _service(url)
         target = client[0].url(privacy=True).split("?", 1)[0]  # secrets hidden, no options
         attachment = apprise.AppriseAttachment(str(markdown_path))
-        with apprise.LogCapture(
-            level=logging.WARNING, fmt="%(levelname)s %(message)s"
-        ) as captured:
+        with apprise.LogCapture(level=logging.WARNING, fmt="%(levelname)s %(message)s") as captured:
             sent = client.notify(
                 body=html,
                 title=title,

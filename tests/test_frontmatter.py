@@ -14,7 +14,7 @@ from agent.frontmatter import front_matter
 from agent.render import PROMPTS, environment, render_brief
 from evals.lint import lint_text
 
-NASTY = 'Say "fast": KV-cache # tricks — 高效 AI: \'量化\' [v2] {x} & *y* | z'
+NASTY = "Say \"fast\": KV-cache # tricks — 高效 AI: '量化' [v2] {x} & *y* | z"
 
 
 def block(text: str) -> dict[str, object]:
@@ -33,7 +33,7 @@ def test_values_round_trip() -> None:
         date="2026-03-01",
         draft=False,
         description="line one\nline: two",
-        tags=["a\"b", "c: d", "efficient-ai"],
+        tags=['a"b', "c: d", "efficient-ai"],
         generator="brief (model openai:gpt-4o-mini)",
     )
     assert block(text + "\n") == {
@@ -55,12 +55,16 @@ def test_every_template_writes_its_front_matter_with_yaml(kind: str) -> None:
     source = (PROMPTS / f"brief.{kind}.md.j2").read_text(encoding="utf-8")
     head = source.split("\n# {{ title }}")[0]  # the template's comment and front matter
     assert "front_matter(" in head and 'title: "{{' not in head
-    text = environment().from_string(head).render(
-        title=NASTY,
-        date="2026-03-01",
-        description=NASTY,
-        tags=["efficient-ai", 'x"y'],
-        generator="brief (extractive, no language model)",
+    text = (
+        environment()
+        .from_string(head)
+        .render(
+            title=NASTY,
+            date="2026-03-01",
+            description=NASTY,
+            tags=["efficient-ai", 'x"y'],
+            generator="brief (extractive, no language model)",
+        )
     )
     data = block(text.lstrip())
     assert data["title"] == NASTY and data["description"] == NASTY

@@ -44,8 +44,8 @@ def test_hostile_title_and_body_do_not_survive() -> None:
     markdown = (
         front_matter(title=HOSTILE, date="2026-03-01")
         + f"\n\n# {HOSTILE}\n\n"
-        + "A [link](javascript:alert(3)) and <a href=\"javascript:alert(4)\" onclick=\"x()\">raw</a>.\n\n"
-        + "<iframe src=\"https://example.org\"></iframe>\n\n"
+        + 'A [link](javascript:alert(3)) and <a href="javascript:alert(4)" onclick="x()">raw</a>.\n\n'
+        + '<iframe src="https://example.org"></iframe>\n\n'
         + "| 技术 | 本期论文数 |\n|---|---|\n| 量化 | 3 |\n\n"
         + "- a [real paper](https://arxiv.org/abs/2505.15781)\n"
     )

@@ -50,9 +50,7 @@ def imports() -> dict[str, set[str]]:
                 else:
                     continue
                 for name in names:
-                    found.setdefault(name.split(".")[0], set()).add(
-                        str(path.relative_to(REPO))
-                    )
+                    found.setdefault(name.split(".")[0], set()).add(str(path.relative_to(REPO)))
     return found
 
 

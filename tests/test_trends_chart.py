@@ -38,7 +38,7 @@ def test_chart_from_totals() -> None:
     ]
     text = chart(table, "zh", tr)
     parts = mermaid(text)
-    assert parts["x-axis"] == "[\"量化\", \"KV 'cache' policies\"]"
+    assert parts["x-axis"] == '["量化", "KV \'cache\' policies"]'
     assert parts["bar"] == "[3, 1]" and parts["line"] == "[1, 0]"
     assert parts["y-axis"] == '"论文数" 0 --> 3'
     (item,) = tr.items

@@ -162,7 +162,7 @@ def register(app: typer.Typer) -> None:
                 out=out,
                 on_event=progress_printer(),
             )
-            print_result(result, as_json)
+            finish(result, as_json, fmt, notify or [], settings.lang)
             return
         if demo:  # the bundled feed's own dates, not this week's
             from agent.nodes.fetcher import demo_window
