@@ -75,13 +75,17 @@ def test_lint_passes_fails_and_missing_file(briefs: tuple[Path, Path], tmp_path:
     assert "no such directory" in one_error_line(folder)
 
 
-def test_bad_setting_and_bad_options_exit_2() -> None:
+def test_bad_setting_and_bad_options_exit_2(tmp_path: Path) -> None:
     setting = brief("doctor", "--offline", BRIEF_WORKERS="zero")
     assert setting.returncode == 2
     assert "BRIEF_WORKERS" in one_error_line(setting)
     fmt = brief("store", "export", "--format", "docx")
     assert fmt.returncode == 2
     assert "--format" in one_error_line(fmt)
+    topic = brief("weekly", "--demo", "--topic", "no-such-topic", BRIEF_HOME=str(tmp_path))
+    assert topic.returncode == 2
+    assert "unknown topic 'no-such-topic'" in one_error_line(topic)
+    assert not list(tmp_path.rglob("*.md"))  # refused before any work
     unknown = brief("weekly", "--no-such-option")  # click's own usage error
     assert unknown.returncode == 2
     assert "No such option" in unknown.stderr

@@ -144,6 +144,9 @@ def register(app: typer.Typer) -> None:
             model=model, lang=lang, budget_tokens=budget_tokens, budget_usd=budget_usd
         )
         check_outputs(fmt, notify or [])
+        from agent.topics import get_topic
+
+        get_topic(settings, topic)  # an unknown topic is a usage error (exit 2), before any work
         if from_store:
             if demo:
                 raise ConfigError("--from-store cannot be combined with --demo", "use one")
