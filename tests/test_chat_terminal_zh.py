@@ -2,12 +2,15 @@
 
 Three turns, no model: a question that names no paper, then two follow-ups that refer back
 with 它 and 这篇论文. Every answer has the Chinese frame, cites the paper under discussion
-only, and the thread's saved transcript holds all three.
+only, and the thread's saved transcript holds all three. The prompt comes before the store is
+open (it loads behind the prompt).
 """
 
 from __future__ import annotations
 
 import re
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,43 @@ def test_a_chinese_conversation_keeps_its_paper_and_its_language(spawn, home: Pa
     saved = out.read_text(encoding="utf-8")
     assert all(turn in saved for turn in TURNS)
     assert set(CITE.findall(saved)) == {DKV}
+
+
+class SilentServer:
+    """A TCP server on 127.0.0.1 that accepts connections and never answers: a store behind
+    it cannot be opened until the server goes away."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.conns: list[socket.socket] = []
+        self.accepted = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            self.accepted.set()
+
+    def close(self) -> None:
+        for conn in self.conns:
+            conn.close()
+        self.sock.close()
+
+
+def test_the_prompt_does_not_wait_for_the_store(spawn) -> None:  # noqa: F811
+    server = SilentServer()
+    try:
+        child = spawn("--thread", "early", "--model", "none", BRIEF_CHROMA_URL=server.url)
+        child.expect("early>")  # shown while the store is still being opened
+        assert server.accepted.wait(30), "the store was never asked for"
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+    finally:
+        server.close()

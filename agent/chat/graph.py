@@ -74,7 +74,9 @@ def build_chat_graph(checkpointer: Any) -> Any:
 
 def chat_db(settings: Any) -> Path:
     """Where chat threads are kept."""
-    return Path(settings.home) / "chat.sqlite"
+    from agent.chat.loading import chat_db as path_of
+
+    return path_of(settings.home)
 
 
 @contextmanager

@@ -11,12 +11,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from agent.chat.commands import QUIT, run_command
 from agent.chat.language import frame
-from agent.chat.session import CANCELLED, ChatSession
 from agent.errors import BriefError
+
+if TYPE_CHECKING:
+    from agent.chat.session import ChatSession
 
 Reader = Callable[[str], str]  # prompt text -> line; raises EOFError / KeyboardInterrupt
 
@@ -85,11 +86,18 @@ class Printer:
 def run_chat(
     session: ChatSession, read: Reader, out: TextIO | None = None, banner: str | None = None
 ) -> None:
-    """Read messages until /quit or end of input; answer questions, run slash commands."""
+    """Read messages until /quit or end of input; answer questions, run slash commands.
+
+    The prompt needs only `session.thread`: the session may still be loading (a
+    DeferredSession) until the first message.
+    """
     printer = Printer(out or sys.stdout)
     if banner:
         printer.line(banner)
     for text in messages(read, lambda: f"{session.thread}> "):
+        from agent.chat.commands import QUIT, run_command
+        from agent.chat.session import CANCELLED
+
         if text.startswith("/"):
             if run_command(session, text, printer.line) == QUIT:
                 return

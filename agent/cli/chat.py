@@ -83,42 +83,38 @@ def register(app: typer.Typer) -> None:
 
         Enter sends; Esc then Enter, or a line ending in a backslash, adds a line; Ctrl-C cancels the answer being written; Ctrl-D quits; /help lists the slash commands. Piped input (no terminal) is read one message per line.
         """
-        import signal
+        from contextlib import ExitStack
 
-        from agent.chat.evidence import open_view
-        from agent.chat.graph import open_checkpointer
-        from agent.chat.repl import plain_reader, run_chat, terminal_reader
-        from agent.chat.session import ChatSession
-        from agent.chat.tools import ChatTools
         from agent.settings import load_settings
 
         settings = load_settings(model=model)
-        chat_model = _chat_model(settings)
-        view = open_view(settings)
-        interactive = sys.stdin.isatty() and sys.stdout.isatty()
-        with open_checkpointer(settings) as saver:
-            session = ChatSession(
-                settings,
-                view,
-                saver,
-                thread=thread,
-                model=chat_model,
-                k=k,
-                tools=_chat_tools(settings, view, ChatTools),
+        with ExitStack() as stack:
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):
+                from agent.chat.repl import plain_reader, run_chat
+
+                session = _session(settings, thread, k, stack)
+                run_chat(session, plain_reader(sys.stdin))
+                return
+            import signal
+
+            from agent.chat.loading import Background, DeferredSession, earlier_answers
+            from agent.chat.repl import run_chat, terminal_reader
+
+            # LangGraph, the store and the model load behind the prompt
+            loading = Background(lambda: _session(settings, thread, k, stack))
+            count = earlier_answers(settings.home, thread)
+            if count is None:
+                count = len(loading.result().turns())
+            # Ctrl-C cancels the answer being written, even when brief was started by a
+            # process that ignores SIGINT (a background job of a script): Python then
+            # leaves it ignored, and so would every answer be uncancellable
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            banner = (
+                f"brief chat · thread {thread} · model {settings.model} · "
+                f"{count} earlier answers · /help for commands, Ctrl-D quits"
             )
-            if interactive:
-                # Ctrl-C cancels the answer being written, even when brief was started by a
-                # process that ignores SIGINT (a background job of a script): Python then
-                # leaves it ignored, and so would every answer be uncancellable
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-                read = terminal_reader(settings.home / "chat_history")
-                banner = (
-                    f"brief chat · thread {thread} · model {settings.model} · "
-                    f"{len(session.turns())} earlier answers · /help for commands, Ctrl-D quits"
-                )
-            else:
-                read, banner = plain_reader(sys.stdin), None
-            run_chat(session, read, banner=banner)
+            read = terminal_reader(settings.home / "chat_history")
+            run_chat(DeferredSession(thread, loading), read, banner=banner)  # type: ignore[arg-type]
 
 
 def _chat_model(settings: Any) -> Any:
@@ -129,6 +125,27 @@ def _chat_model(settings: Any) -> Any:
     from agent.llm.models import make_chat_model
 
     return make_chat_model(settings.model, settings)
+
+
+def _session(settings: Any, thread: str, k: int, stack: Any) -> Any:
+    """The chat session: model, store, checkpointer (closed with `stack`) and chat graph."""
+    from agent.chat.evidence import open_view
+    from agent.chat.graph import open_checkpointer
+    from agent.chat.session import ChatSession
+    from agent.chat.tools import ChatTools
+
+    chat_model = _chat_model(settings)
+    view = open_view(settings)
+    saver = stack.enter_context(open_checkpointer(settings))
+    return ChatSession(
+        settings,
+        view,
+        saver,
+        thread=thread,
+        model=chat_model,
+        k=k,
+        tools=_chat_tools(settings, view, ChatTools),
+    )
 
 
 def _echo(text: str) -> None:
