@@ -89,7 +89,19 @@ def checkpointer(settings: Settings) -> Iterator[Any]:
     from agent.safety import RedactingSerde
 
     settings.runs_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(settings.runs_dir / CHECKPOINTS, check_same_thread=False)
+    path = settings.runs_dir / CHECKPOINTS
+    conn = sqlite3.connect(path, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:  # garbled or not a database: one line, not a trace
+        conn.close()
+        from agent.storefaults import DamagedStore
+
+        raise DamagedStore(
+            f"the run checkpoints {path} are damaged ({exc})",
+            "move the file away: briefs and the store are kept, only unfinished runs "
+            "can no longer be resumed",
+        ) from None
     try:
         yield SqliteSaver(conn, serde=RedactingSerde())
     finally:

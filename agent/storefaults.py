@@ -13,12 +13,22 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from agent.errors import BriefError, StoreError
+from agent.errors import EXIT_USAGE, BriefError, StoreError
+
+
+class DamagedStore(StoreError):
+    """A database or store file brief wrote is damaged (missing, zeroed, not a database):
+    nothing is written until it is restored or moved away, so exit code 2 like a setting."""
+
+    exit_code = EXIT_USAGE
+
 
 FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 DENIED = (errno.EROFS, errno.EACCES, errno.EPERM)
 SQLITE_FULL = ("disk i/o error", "database or disk is full", "disk is full")
 SQLITE_DENIED = ("readonly database", "read-only", "unable to open database")
+SQLITE_DAMAGED = ("file is not a database", "database disk image is malformed", "malformed")
+HINT_DAMAGED = "move it away (or restore a backup) and run the command again"
 HINT_FULL = "free some space on that disk, or set BRIEF_HOME to another directory"
 HINT_DENIED = "make BRIEF_HOME writable, or set it to another directory"
 MIN_FREE_BYTES = 64 * 1024 * 1024  # a run writes a few MB per paper (store, cache, briefs)
@@ -61,11 +71,15 @@ def storage_error(exc: BaseException, home: Path | str) -> StoreError | None:
             return StoreError(f"cannot write {where}: {item.strerror or item}", hint)
         text = str(item).lower()
         if isinstance(item, sqlite3.Error) or "sqlite" in type(item).__module__.lower():
+            if any(s in text for s in SQLITE_DAMAGED):
+                return DamagedStore(f"a database in {home} is damaged: {item}", HINT_DAMAGED)
             if any(s in text for s in SQLITE_FULL):
                 return StoreError(f"cannot write to {home}: {item}", HINT_FULL)
             if any(s in text for s in SQLITE_DENIED):
                 return StoreError(f"cannot write to {home}: {item}", HINT_DENIED)
         if type(item).__module__.startswith("chromadb"):
+            if any(s in text for s in SQLITE_DAMAGED):
+                return DamagedStore(f"the store in {home} is damaged: {item}", HINT_DAMAGED)
             if any(s in text for s in SQLITE_FULL + ("no space left",)):
                 return StoreError(f"cannot write the store in {home}: {item}", HINT_FULL)
             if any(s in text for s in SQLITE_DENIED + ("permission denied",)):

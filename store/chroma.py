@@ -126,6 +126,35 @@ class ClaimStore:
     def _refresh(self) -> dict[str, str]:
         return self.backend.refresh()
 
+    def record_manifest(self) -> None:
+        """Write the counts to the manifest beside a local store (store.manifest); call
+        under the write lock, after a write."""
+        if not self.backend.local or self.backend.store_dir is None:
+            return
+        from store.manifest import write_manifest
+
+        recorded = self.recorded_embedding() or {}
+        counts = self.raw_counts()
+        write_manifest(
+            self.backend.store_dir,
+            {
+                "paper_versions": counts.get("papers", 0),
+                "chunks": counts.get("chunks", 0),
+                "claims": counts.get("claims", 0),
+                "embedding": recorded.get("spec", self.spec),
+                "dim": recorded.get("dim"),
+            },
+        )
+
+    def raw_counts(self) -> dict[str, int]:
+        """Records per collection ('papers', 'chunks', ...), without creating a collection
+        or an embedder (a model loads slowly)."""
+        return {
+            col.name.removeprefix(PREFIX): col.count()
+            for col in self.backend.client.list_collections()
+            if col.name.startswith(PREFIX)
+        }
+
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.embedder.embed_array(list(texts))
 
@@ -323,6 +352,7 @@ class ClaimStore:
         docs = [f"{paper.title}\n{paper.abstract}" for paper, _, _, _ in items]
         self._upsert("papers", keys, docs, records)
         self.backend.bump("papers", "pages", "chunks")
+        self.record_manifest()
 
     def set_paper_fields(self, key: str, fields: dict[str, Any]) -> None:
         """Update metadata of a paper version and all its pages, chunks and claims."""
@@ -372,6 +402,7 @@ class ClaimStore:
             self.backend.bump("papers", "pages", "chunks", "claims")
             for family in families:
                 self.update_current(family)
+            self.record_manifest()
         return keys
 
     # --- pages and chunks ----------------------------------------------------------------
@@ -455,6 +486,7 @@ class ClaimStore:
                 [claim_meta(c, bases[c.paper_key]) for c in claims],
             )
             self.backend.bump("claims")
+            self.record_manifest()
         return len(claims)
 
     def get_claim(self, claim_id: str) -> Claim | None:
@@ -683,6 +715,11 @@ def open_store(settings: Any, *, check: bool = True, embeddings: str | None = No
     """The store `settings` point at: a Chroma server when `chroma_url` is set, else a local
     store under `settings.store_dir`. `embeddings` overrides the configured provider;
     `check=False` opens a store recorded with another provider (for reindexing)."""
+    from store import manifest
+
+    local = not settings.chroma_url
+    if local:  # Chroma would silently start an empty store over a lost database
+        manifest.check_before_open(settings.store_dir)
     backend = Backend(store_dir=settings.store_dir, url=settings.chroma_url)
     wanted = embeddings or settings.embeddings
     spec = resolve_spec(wanted)
@@ -691,4 +728,16 @@ def open_store(settings: Any, *, check: bool = True, embeddings: str | None = No
         recorded = probe.recorded_embedding()
         if recorded:
             spec = recorded["spec"]
-    return ClaimStore(backend, spec, settings, check=check)
+    store = ClaimStore(backend, spec, settings, check=check)
+    if any(c.name.endswith("-reindex") for c in backend.client.list_collections()):
+        from store.maintenance import recover_reindex
+
+        with backend.write_lock():  # a killed `brief store reindex`: finish or drop it
+            recover_reindex(store)
+    if local:
+        try:
+            manifest.check_counts(settings.store_dir, lambda: store.raw_counts().get("papers", 0))
+        except BaseException:
+            store.close()
+            raise
+    return store

@@ -176,6 +176,33 @@ def export(
 
 
 @store_app.command()
+def check(json_out: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    """Check the store: its database file and SQLite integrity, counts against the manifest
+    kept beside it, and that every record has a vector that finds it. Exit 1 on a problem."""
+    from rich.markup import escape
+
+    from agent.cli.output import error_line, print_json, stdout
+    from agent.errors import EXIT_PROBLEMS
+    from agent.settings import load_settings
+    from store.maintenance import check_store
+
+    report = check_store(load_settings())
+    if json_out:
+        print_json(report)
+    else:
+        out = stdout()
+        out.print(f"store {report['location']}", highlight=False)
+        for c in report["checks"]:
+            mark = "[green]ok[/]     " if c["ok"] else "[red]problem[/]"
+            out.print(f"{mark} {escape(c['name'])}: {escape(c['detail'])}", highlight=False)
+    if not report["ok"]:
+        for c in report["checks"]:
+            if not c["ok"]:
+                error_line(f"{c['name']}: {c['detail']}")
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@store_app.command()
 def delete(
     ref: str = typer.Argument(..., help="2508.14148 (all versions) or 2508.14148v2 (one)."),
 ) -> None:
