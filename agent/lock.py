@@ -20,6 +20,7 @@ from typing import Any
 from filelock import lock_descriptor, unlock_descriptor
 
 from agent.errors import StoreError
+from agent.storefaults import open_lock_file
 
 LOCK_NAME = "run.lock"
 _held: dict[str, tuple[Any, int]] = {}  # lock path -> (open file, depth) in this process
@@ -43,7 +44,7 @@ def run_lock(runs_dir: Path, run_id: str) -> Iterator[None]:
             _held[key] = (handle, depth + 1)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115
+            handle = open_lock_file(path)
             if not lock_descriptor(handle.fileno(), blocking=False):
                 holder = _holder(handle)
                 handle.close()

@@ -12,6 +12,7 @@ import errno
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from agent.errors import EXIT_USAGE, BriefError, StoreError
 
@@ -32,6 +33,21 @@ HINT_DAMAGED = "move it away (or restore a backup) and run the command again"
 HINT_FULL = "free some space on that disk, or set BRIEF_HOME to another directory"
 HINT_DENIED = "make BRIEF_HOME writable, or set it to another directory"
 MIN_FREE_BYTES = 64 * 1024 * 1024  # a run writes a few MB per paper (store, cache, briefs)
+
+
+def open_lock_file(path: Path) -> Any:
+    """A lock file opened for `filelock`; a path that is a folder, a symlink loop or
+    unreadable is one DamagedStore line naming it, not a traceback."""
+    try:
+        return open(path, "a+", encoding="utf-8")  # noqa: SIM115 - the caller closes it
+    except OSError as exc:
+        disk = storage_error(exc, path.parent)
+        if disk is not None and not isinstance(exc, IsADirectoryError):
+            raise disk from None
+        raise DamagedStore(
+            f"cannot use the lock file {path}: {exc.strerror or exc}",
+            "remove what is at that path (brief creates the file again)",
+        ) from None
 
 
 def check_free_space(home: Path | str, needed: int = MIN_FREE_BYTES) -> None:

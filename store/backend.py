@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 
 from filelock import lock_descriptor, unlock_descriptor
 
-from agent.errors import ConfigError, StoreError
+from agent.errors import BriefError, ConfigError, StoreError
 from agent.files import atomic_write, remove_temp_files
 
 LOCK_TIMEOUT = 600.0
@@ -88,6 +88,8 @@ class Backend:
         try:
             self.store_dir.mkdir(parents=True, exist_ok=True)
             self.client = self._open_local(chromadb, chroma_settings)
+        except BriefError:
+            raise  # already one line naming the file and the fix
         except Exception as exc:
             from agent.storefaults import storage_error
 
@@ -103,7 +105,9 @@ class Backend:
         """A PersistentClient, opened by one process at a time: two processes creating or
         migrating the same new store at once get SQLite's "database is locked"."""
         assert self.store_dir is not None
-        with open(self.store_dir / "open.lock", "a+") as handle:
+        from agent.storefaults import open_lock_file
+
+        with open_lock_file(self.store_dir / "open.lock") as handle:
             lock_descriptor(handle.fileno())
             try:
                 for attempt in range(OPEN_TRIES):
@@ -198,7 +202,9 @@ class Backend:
                 self._lock_depth -= 1
             return
         assert self.store_dir is not None
-        handle = open(self.store_dir / "write.lock", "a+")  # noqa: SIM115
+        from agent.storefaults import open_lock_file
+
+        handle = open_lock_file(self.store_dir / "write.lock")
         deadline = time.monotonic() + LOCK_TIMEOUT
         while True:
             if lock_descriptor(handle.fileno(), blocking=False):

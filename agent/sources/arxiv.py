@@ -169,7 +169,13 @@ def parse_feed(content: bytes, url: str = "") -> _feed.ParsedFeed:
     message = feed_error(root)
     if message:
         raise FetchError(f"arXiv API rejected the query: {message}", "fix the query or id")
-    return _feed.parse(content)
+    try:
+        return _feed.parse(content)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # e.g. a bad date
+        raise FetchError(
+            f"arXiv API returned an entry that cannot be read ({type(exc).__name__}: {exc})",
+            "try again later; if it persists the API is changing format",
+        ) from None
 
 
 def parse_candidates(content: bytes) -> list[Candidate]:

@@ -8,6 +8,7 @@ limit also holds with one worker. Results come back in input order.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing as mp
 import time
 from collections.abc import Callable, Iterable
@@ -46,7 +47,10 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
             else []
         )
         for item in found or [path]:
-            key = item.resolve()
+            try:
+                key = item.resolve()
+            except (OSError, RuntimeError):  # a symlink loop: precheck reports it
+                key = item.absolute()
             if key not in seen:
                 seen.add(key)
                 out.append(item)
@@ -59,6 +63,13 @@ def precheck(path: Path) -> str | None:
 
     if path.is_dir():
         return str(PdfError(f"{path}: folder holds no PDF files", "pass a folder with *.pdf files"))
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+            what = "a symlink loop" if loop else "a symlink to nothing"
+            return str(PdfError(f"{path}: {what}", "point it at a PDF file or remove it"))
     try:
         check_file(path)
     except BriefError as exc:
