@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     download_retries: int = Field(
         4, ge=0, le=10, description="Retries on 429, 5xx and timeouts, with backoff."
     )
+    download_deadline: float = Field(
+        600.0,
+        gt=0,
+        description="Seconds one HTTP transfer may take in all; a server that sends too "
+        "slowly (a byte now and then) is cut off.",
+    )
     user_agent: str = Field(
         "brief/0.1 (research briefing tool; mailto:brief@example.org)",
         description="User-Agent sent to arXiv; put a contact address in it.",

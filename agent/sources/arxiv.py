@@ -32,6 +32,7 @@ from agent.sources.download import (
 )
 from agent.sources.httpguard import (
     MAX_FEED_BYTES,
+    Deadline,
     Refused,
     check_feed_type,
     guarded_client,
@@ -237,6 +238,7 @@ class ArxivClient(arxiv.Client):
         )
         self.query_url_format = f"{settings.arxiv_api_url}?{{}}"
         self.timeout = float(settings.download_timeout)
+        self.deadline = float(settings.download_deadline)
         self.backoff = backoff
         self.requests = 0
         self.notes: list[str] = []
@@ -262,10 +264,11 @@ class ArxivClient(arxiv.Client):
         self._wait_turn()
         self.requests += 1
         try:
+            deadline = Deadline(self.deadline, "arXiv API response")
             with self._http.stream("GET", url) as response:
                 if response.status_code == 200:
                     check_feed_type(response)
-                content = read_capped(response, MAX_FEED_BYTES, "arXiv API response")
+                content = read_capped(response, MAX_FEED_BYTES, "arXiv API response", deadline)
         except httpx.TimeoutException:
             raise RetryableError(f"arXiv API timed out after {self.timeout:g}s") from None
         except httpx.TransportError as exc:

@@ -26,7 +26,13 @@ from urllib.parse import urlparse
 import httpx
 
 from agent.files import PART_SUFFIX, remove_temp_files, temp_file
-from agent.sources.httpguard import MAX_PDF_BYTES, Refused, check_length, guarded_client
+from agent.sources.httpguard import (
+    MAX_PDF_BYTES,
+    Deadline,
+    Refused,
+    check_length,
+    guarded_client,
+)
 
 BACKOFF_BASE = 0.5  # seconds before the first retry (then doubled, with jitter)
 BACKOFF_CAP = 30.0  # longest backoff between two tries
@@ -192,6 +198,7 @@ class Downloader:
     ) -> None:
         self.settings = settings
         self.timeout = float(settings.download_timeout)
+        self.deadline = float(settings.download_deadline)
         self.retries = int(settings.download_retries)
         self.concurrency = int(settings.download_concurrency)
         self.backoff = backoff
@@ -249,6 +256,7 @@ class Downloader:
             raise
 
     def _stream(self, url: str, fh: Any) -> int:
+        deadline = Deadline(self.deadline, "the download")
         try:
             with self.client.stream("GET", url) as response:
                 if response.status_code != 200:
@@ -258,10 +266,11 @@ class Downloader:
                     raise FinalError(f"server sent {kind or 'no content type'} instead of a PDF")
                 expected = response.headers.get("content-length")
                 check_length(response, MAX_PDF_BYTES, "the PDF")
-                for block in response.iter_bytes(1 << 16):
+                for block in response.iter_bytes():  # as it arrives: the deadline is checked
                     fh.write(block)
                     if response.num_bytes_downloaded > MAX_PDF_BYTES:
                         raise Refused(f"the PDF is over the {MAX_PDF_BYTES:,} byte limit")
+                    deadline.check()
                 got = response.num_bytes_downloaded
         except Refused as exc:
             raise FinalError(str(exc)) from None

@@ -1,5 +1,7 @@
 """Limits on what the arXiv API and PDF hosts may send: redirects stay on the host that was
-asked (https is never downgraded), bodies are bounded in size, content types are checked.
+asked (https is never downgraded), bodies are bounded in size and in time (an overall
+deadline: httpx's timeout is per read, so a server sending a byte every few seconds would
+never time out), content types are checked.
 
 A response that breaks a limit raises `Refused` with the reason; callers turn it into
 their own error (FetchError for the API, a failed download for a PDF) without retrying.
@@ -7,6 +9,7 @@ their own error (FetchError for the API, a failed download for a PDF) without re
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -58,14 +61,35 @@ def check_length(response: httpx.Response, limit: int, what: str) -> None:
         raise Refused(f"{what} is {int(declared):,} bytes, over the {limit:,} byte limit")
 
 
-def read_capped(response: httpx.Response, limit: int, what: str) -> bytes:
-    """The body of a streamed response, refused as soon as it passes `limit` bytes."""
+class Deadline:
+    """The overall time limit of one transfer, started when it is made."""
+
+    def __init__(self, seconds: float, what: str) -> None:
+        self.seconds = seconds
+        self.what = what
+        self.end = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.end:
+            raise Refused(
+                f"{self.what} took more than {self.seconds:g}s in all (the server sends too "
+                "slowly); cut off"
+            )
+
+
+def read_capped(
+    response: httpx.Response, limit: int, what: str, deadline: Deadline | None = None
+) -> bytes:
+    """The body of a streamed response, refused as soon as it passes `limit` bytes or
+    `deadline`."""
     check_length(response, limit, what)
     body = bytearray()
-    for block in response.iter_bytes(1 << 16):
+    for block in response.iter_bytes():
         body += block
         if len(body) > limit:
             raise Refused(f"{what} is over the {limit:,} byte limit; refused")
+        if deadline is not None:
+            deadline.check()
     return bytes(body)
 
 
