@@ -85,7 +85,7 @@ def test_best_quote_is_verbatim_from_the_page() -> None:
 
 
 def test_the_sentinel_is_what_the_prompt_asks_for() -> None:
-    system = render("chat.system.md", not_found=NOT_FOUND, tools=False)
+    system = render("chat.system.md", not_found=NOT_FOUND, tools=False, lang="en")
     assert NOT_FOUND in system
     assert is_not_found(NOT_FOUND) and not is_not_found("Something else.")
     user = render(

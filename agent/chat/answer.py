@@ -7,6 +7,10 @@ Three ways to answer, chosen by the model:
   brief), then the answer;
 - any other model (e.g. a small llama.cpp one): retrieve, then answer from the passages.
 
+With a model, a Chinese question is also searched with the English terms the model gives for
+it (one short structured call, cached: agent/chat/translate.py), and the answer is a short
+Chinese synthesis whose every number is traced to a passage or cited page (generate.py).
+
 Whatever the model writes, citations go through a `CitationGate`: only `[arXiv:ID p.N]`
 that resolve to a stored chunk of that paper and page are shown. Streaming goes through the
 same gate, token by token.
@@ -23,7 +27,7 @@ from agent.chat.citations import CITATION_RE, CitationGate, Ref, answer_sentence
 from agent.chat.evidence import Evidence, Filters, StoreView
 from agent.chat.extractive import extractive_answer
 from agent.chat.language import frame
-from agent.chat.retrieval import retrieve_for
+from agent.chat.retrieval import retrieve_for, search_query
 from agent.chat.sentinel import is_not_found
 from agent.chat.text import best_quote, collapse
 from agent.safety import clean_text
@@ -96,7 +100,12 @@ def answer_question(
     view = as_view(store)
     filters = filters or Filters()
     sink = on_token or (lambda _text: None)
-    query, evidence = retrieve_for(view, question, history, k, filters)
+    extra: list[str] = []
+    if model is not None:  # the model's English search terms for a Chinese question
+        from agent.chat.translate import search_terms
+
+        extra = search_terms(search_query(question, history), model, settings)
+    query, evidence = retrieve_for(view, question, history, k, filters, extra)
     if model is None:
         text = extractive_answer(query, evidence, view, limit=k, lang_of=question)
         mode = "extractive"

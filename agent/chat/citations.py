@@ -25,7 +25,7 @@ CITATION_RE = re.compile(r"\[(?:arXiv:\d{4}\.\d{4,5}|sha256:[0-9a-f]{16}) p\.\d{
 MAX_BRACKET = 160
 # Between sentences: after . ! ? and a space; after 。！？ (no space needed); after a
 # citation that ends a sentence without a full stop.
-_SENTENCE_SPLIT = re.compile(
+SENTENCE_SPLIT = re.compile(
     r"(?<=[.!?])\s+(?=[^\s\[])|(?<=[。！？])\s*(?=[^\s\[])|(?<=\])\s*(?=[A-Z\u4e00-\u9fff])"
 )
 
@@ -153,7 +153,7 @@ def answer_sentences(text: str) -> list[tuple[str, list[Ref]]]:
             continue
         if not line:
             continue
-        pieces.extend(p for p in _SENTENCE_SPLIT.split(line) if p.strip())
+        pieces.extend(p for p in SENTENCE_SPLIT.split(line) if p.strip())
     out: list[tuple[str, list[Ref]]] = []
     for piece in pieces:
         refs = refs_in(piece)

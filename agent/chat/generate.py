@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from agent.chat.citations import CitationGate, Ref
+from agent.chat.citations import CITATION_RE, SENTENCE_SPLIT, CitationGate, Ref, refs_in
 from agent.chat.evidence import Evidence, Filters, StoreView
-from agent.chat.sentinel import NOT_FOUND
+from agent.chat.language import frame, language_of
+from agent.chat.text import collapse
 from agent.chat.tools import ChatTools, build_tools, passage
 from agent.errors import ModelError
 from agent.safety import Allowed, StreamCleaner
@@ -42,7 +43,12 @@ def _messages(
 
     from agent.prompting import render
 
-    system = render("chat.system.md", not_found=NOT_FOUND, tools=tools)
+    system = render(
+        "chat.system.md",
+        not_found=frame(question)["not_found"],
+        tools=tools,
+        lang=language_of(question),
+    )
     user = render(
         "chat.user.md",
         question=question,
@@ -102,19 +108,31 @@ def generate(
     sink: Callable[[str], None],
     actions: ChatTools | None,
 ) -> tuple[str, CitationGate, list[Evidence], str]:
-    """(shown text, gate, evidence used, mode) for a model answer."""
+    """(shown text, gate, evidence used, mode) for a model answer.
+
+    A Chinese answer is held back until it is complete: each of its sentences with a number
+    that no given passage or cited page prints is dropped (`traced`), then it is shown.
+    """
     from langchain_core.messages import ToolMessage
 
     gate = CitationGate(view.resolves)
     cleaner = StreamCleaner(stored_papers(view))
     use_tools = supports_tools(model, settings)
+    not_found = frame(question)["not_found"]
     if not evidence:  # nothing relevant: say so instead of letting the model guess
-        sink(NOT_FOUND)
-        return NOT_FOUND, gate, evidence, "rag"
+        sink(not_found)
+        return not_found, gate, evidence, "rag"
     messages = _messages(question, history, evidence, filters, use_tools)
+    if language_of(question) == "zh":
+        held: list[str] = []
+        shown_sink, sink = sink, held.append
     if not use_tools:
         text, _ = _stream(model, messages, gate, sink, cleaner)
-        return _tidy(text, gate, evidence, sink), gate, evidence, "rag"
+        text = _tidy(text, gate, evidence, sink, not_found)
+        if language_of(question) == "zh":
+            text = traced(text, evidence, view, gate, not_found)
+            shown_sink(text)
+        return text, gate, evidence, "rag"
     actions = actions or ChatTools()
     offered = build_tools(view, k, filters, actions)
     runnable = model.bind_tools(offered)
@@ -135,19 +153,52 @@ def generate(
             messages.append(ToolMessage(str(result), tool_call_id=call.get("id") or call["name"]))
     text = "".join(shown)
     found = evidence + [ev for ev in actions.found if ev not in evidence]
-    return _tidy(text, gate, found, sink), gate, found, "tools"
+    text = _tidy(text, gate, found, sink, not_found)
+    if language_of(question) == "zh":
+        text = traced(text, found, view, gate, not_found)
+        shown_sink(text)
+    return text, gate, found, "tools"
+
+
+def traced(
+    text: str, evidence: list[Evidence], view: StoreView, gate: CitationGate, not_found: str
+) -> str:
+    """The answer without its sentences whose numbers no given passage or cited page
+    prints (the not-found sentence when nothing is left)."""
+    from agent.grounding.numbers import ungrounded_numbers
+
+    if text.startswith(not_found):
+        return text
+    sources = [ev.text for ev in evidence]
+    lines: list[str] = []
+    for line in text.splitlines():
+        kept: list[str] = []
+        for piece in SENTENCE_SPLIT.split(line):
+            bare = CITATION_RE.sub("", piece)
+            pages = [view.page_text(ref.paper, ref.page) for ref in refs_in(piece)]
+            if ungrounded_numbers(bare, [*sources, *pages]):
+                gate.dropped.append(f"untraced number: {collapse(bare)[:80]}")
+                continue
+            kept.append(piece)
+        if kept or not line.strip():
+            lines.append(" ".join(k.strip() for k in kept) if kept else "")
+    return "\n".join(lines).strip() or not_found
 
 
 def _tidy(
-    text: str, gate: CitationGate, evidence: list[Evidence], sink: Callable[[str], None]
+    text: str,
+    gate: CitationGate,
+    evidence: list[Evidence],
+    sink: Callable[[str], None],
+    not_found: str,
 ) -> str:
     """An answer that kept no citation gets the passages it was given, named as such."""
     text = text.strip()
     if not text:
-        text = NOT_FOUND
+        text = not_found
         sink(text)
         return text
-    if gate.kept or text.startswith(NOT_FOUND) or not evidence:
+    if gate.kept or text.startswith(not_found) or not evidence:
         return text
     refs = []
     for ev in evidence[:3]:
@@ -156,7 +207,12 @@ def _tidy(
             refs.append(ref)
     if not refs:
         return text
-    tail = "\n\nPassages given to the model: " + " ".join(r.render() for r in refs)
+    label = (
+        "模型所依据的原文："
+        if not_found != frame("")["not_found"]
+        else "Passages given to the model: "
+    )
+    tail = "\n\n" + label + " ".join(r.render() for r in refs)
     sink(tail)
     gate.kept.extend(refs)
     return text + tail

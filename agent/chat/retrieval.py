@@ -152,12 +152,22 @@ def retrieve(
     k: int,
     filters: Filters | None = None,
     min_relevance: float = MIN_RELEVANCE,
+    extra: Sequence[str] = (),
 ) -> list[Evidence]:
-    """Up to k relevant passages, best first; [] when nothing passes the relevance gate."""
-    candidates = view.search(query, k=max(k * CANDIDATES_PER_RESULT, 20), filters=filters)
-    crosslingual = expand(query).crosslingual
+    """Up to k relevant passages, best first; [] when nothing passes the relevance gate.
+
+    `extra`: English search terms a model gave for a Chinese query (agent/chat/translate.py);
+    they are searched too, and gate the passages when the lexicon knew none of its terms.
+    """
+    expansion = expand(query, extra)
+    searched = expansion.text()
+    candidates = view.search(searched, k=max(k * CANDIDATES_PER_RESULT, 20), filters=filters)
+    crosslingual = expansion.crosslingual
     terms = set() if crosslingual else query_terms(query)
     groups = gate_groups(query) if crosslingual else []
+    if crosslingual and not groups and extra:  # only the model's terms: any MIN_MATCHED do
+        groups = [[frozenset(content_terms(t))] for t in extra if content_terms(t)]
+        min_relevance = 0.0
     names = names_in(query)
     ranked: list[tuple[float, Evidence]] = []
     for rank, ev in enumerate(candidates):
@@ -199,6 +209,7 @@ def retrieve_for(
     history: Sequence[Any] | None,
     k: int,
     filters: Filters | None = None,
+    extra: Sequence[str] = (),
 ) -> tuple[str, list[Evidence]]:
     """The query searched for `question` in a conversation, and its evidence: a follow-up is
     searched with the previous question, first within the paper in focus."""
@@ -206,7 +217,7 @@ def retrieve_for(
     query = search_query(question, history)
     focus = None if filters.paper else paper_in_focus(question, history)
     if focus:
-        evidence = retrieve(view, query, k, replace(filters, paper=focus))
+        evidence = retrieve(view, query, k, replace(filters, paper=focus), extra=extra)
         if evidence:
             return query, evidence
-    return query, retrieve(view, query, k, filters)
+    return query, retrieve(view, query, k, filters, extra=extra)
