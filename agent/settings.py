@@ -83,6 +83,15 @@ class Settings(BaseSettings):
         "auto",
         description="Embedding provider: auto, hash, minilm, openai:<model> or llamacpp:<gguf>.",
     )
+    embeddings_base_url: str | None = Field(
+        None,
+        description="Base URL of an OpenAI-compatible embeddings server for "
+        "embeddings=openai:<model>; unset means BRIEF_BASE_URL, else OpenAI.",
+    )
+    embeddings_api_key: SecretStr | None = Field(
+        None,
+        description="API key of that embeddings server; unset means OPENAI_API_KEY.",
+    )
 
     # --- fetcher -------------------------------------------------------------------------
     arxiv_api_url: str = Field(

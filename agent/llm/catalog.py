@@ -1,4 +1,5 @@
-"""Recommended local models: small instruct GGUFs with good Chinese (`brief models pull`).
+"""Recommended local models: small instruct GGUFs with good Chinese (`brief models pull`), and
+one multilingual embedding GGUF (kind "embedding") for semantic, cross-lingual search.
 
 `path` is relative to settings.models_url (default https://huggingface.co). No exact size or
 sha256 is recorded yet: they could not be verified offline, and a wrong constant would make a
@@ -22,6 +23,9 @@ class CatalogEntry:
     note: str
     size: int | None = None
     sha256: str | None = None
+    kind: str = "chat"  # "chat" (--model llamacpp:NAME) or "embedding" (BRIEF_EMBEDDINGS)
+    pooling: str = "mean"  # embedding models: how token vectors become one (mean, last, cls)
+    query_prefix: str = ""  # embedding models: put before a search query (not documents)
 
     def url(self, base: str) -> str:
         return f"{base.rstrip('/')}/{self.path.lstrip('/')}"
@@ -58,7 +62,24 @@ CATALOG: tuple[CatalogEntry, ...] = (
     ),
 )
 
+EMBEDDINGS: tuple[CatalogEntry, ...] = (
+    CatalogEntry(
+        "qwen3-embedding-0.6b",
+        "Qwen3-Embedding-0.6B-Q8_0.gguf",
+        "Qwen/Qwen3-Embedding-0.6B-GGUF/resolve/main/Qwen3-Embedding-0.6B-Q8_0.gguf",
+        0.64,
+        "multilingual embeddings (Chinese questions, English papers); "
+        "BRIEF_EMBEDDINGS=llamacpp:qwen3-embedding-0.6b, then brief store reindex",
+        kind="embedding",
+        pooling="last",
+        query_prefix="Instruct: Given a question about research papers, retrieve passages "
+        "that answer it\nQuery: ",
+    ),
+)
+CATALOG += EMBEDDINGS
+
 DEFAULT = "qwen2.5-1.5b"
+DEFAULT_EMBEDDING = "qwen3-embedding-0.6b"
 
 
 def find(name: str) -> CatalogEntry | None:
