@@ -24,7 +24,11 @@ from agent.settings import load_settings
 DKV = "2505.15781"
 # names no glossary term: only the model's English terms can find the paper
 QUESTION = "扩散模型每一步都要重算的那些东西，能不能存下来复用？"
-TERMS = {"terms": ["KV cache", "diffusion language models", "cache reuse"]}
+TERMS = {
+    "english": "Can what diffusion models recompute at every step be cached and reused?",
+    "terms": ["KV cache", "diffusion language models", "cache reuse"],
+}
+SEARCHED = [TERMS["english"], *TERMS["terms"]]
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +55,8 @@ def cite_of(messages: list[Any]) -> str:
 
 def test_search_terms_are_asked_once_per_question(settings: Any) -> None:
     model = ScriptedChatModel().enqueue(json.dumps(TERMS))
-    assert search_terms(QUESTION, model, settings) == TERMS["terms"]
-    assert search_terms(QUESTION, model, settings) == TERMS["terms"]  # cached: no call
+    assert search_terms(QUESTION, model, settings) == SEARCHED
+    assert search_terms(QUESTION, model, settings) == SEARCHED  # cached: no call
     assert len(model.received) == 1 and QUESTION in str(model.received[0][-1].content)
     assert (Path(settings.home) / CACHE_FILE).is_file()
     assert search_terms("How does it work?", model, settings) == []  # English: no call

@@ -1,4 +1,5 @@
-"""With a model: a Chinese question's English search terms, from one short structured call.
+"""With a model: a Chinese question's English search terms, from one short structured call
+(the question in English, and its key terms).
 
 The lexicon (store/crosslingual.py) knows the glossary's terms; a model also knows words the
 glossary lacks. Its terms are added to the search, never replace the question. Each answer is
@@ -24,13 +25,17 @@ MAX_CACHED = 2000
 
 
 class SearchTerms(BaseModel):
-    """English search terms for a question asked in Chinese."""
+    """A Chinese question in English, and its key technical terms."""
 
+    english: str = Field(
+        min_length=3,
+        max_length=240,
+        description="the question translated into English, names and numbers kept as written",
+    )
     terms: list[Annotated[str, Field(min_length=2, max_length=48)]] = Field(
-        min_length=1,
-        max_length=8,
-        description="English technical terms and the question's model or method names, as "
-        "the papers would write them, most specific first",
+        default_factory=list,
+        max_length=6,
+        description="key English technical terms of the translation, most specific first",
     )
 
 
@@ -81,7 +86,8 @@ def search_terms(question: str, model: Any, settings: Any) -> list[str]:
         )
     except ModelError:
         return []
-    terms = [t.strip() for t in answer.terms if t.strip() and not has_cjk(t)]
+    found = [answer.english, *answer.terms]
+    terms = list(dict.fromkeys(t.strip() for t in found if t.strip() and not has_cjk(t)))
     if len(cache) >= MAX_CACHED:
         cache = dict(list(cache.items())[MAX_CACHED // 2 :])
     cache[key] = terms

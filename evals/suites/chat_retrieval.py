@@ -10,7 +10,9 @@ top-5 hit from the paper within ±1 page. Skips without ../shared.
 
 English and Chinese questions (a question with CJK characters) are also reported apart
 (`recall@5_en`, `recall@5_zh`, ...): the papers are English, so a Chinese question only finds
-them through cross-lingual retrieval (store/crosslingual.py).
+them through cross-lingual retrieval (store/crosslingual.py). With `--model`, a Chinese
+question is also searched with the English terms the model gives for it, as `brief ask` does
+(agent/chat/translate.py, cached per question under the eval's home).
 """
 
 from __future__ import annotations
@@ -91,7 +93,15 @@ def ranks(ids: list[str], pages: list[int], want: str, page: int | None) -> tupl
 
 
 def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
-    hits = ctx.cache["store"].search(case["question"], k=MRR_DEPTH)
+    query = case["question"]
+    extra: list[str] = []
+    if ctx.model is not None and language(query) == "zh":
+        from agent.chat.translate import search_terms
+        from store.crosslingual import search_text
+
+        extra = search_terms(query, ctx.model, ctx.settings)
+        query = search_text(query, extra)
+    hits = ctx.cache["store"].search(query, k=MRR_DEPTH)
     key_to_id = ctx.cache["key_to_id"]
     ids = [key_to_id.get(h.paper_key, h.arxiv_id or h.paper_key) for h in hits]
     want, page = str(case["paper"]), case.get("page")
@@ -119,7 +129,12 @@ def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
                 f"{want} found, but not page {page}±{PAGE_SLACK} in the top {K}",
             )
         )
-    info = {"paper_rank": paper_rank, "page_rank": page_rank, "lang": language(case["question"])}
+    info = {
+        "paper_rank": paper_rank,
+        "page_rank": page_rank,
+        "lang": language(case["question"]),
+        "model_terms": extra,
+    }
     return CaseResult(str(case["id"]), not flags, metrics, flags, info)
 
 
