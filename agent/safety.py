@@ -6,7 +6,8 @@ hosts, raw HTML or script, or bare URLs. `clean_text` keeps their visible words 
 the rest: images become their alt text, links their text (unless they point at an allowed
 arXiv paper), HTML tags and comments are removed (script and style with their content), a
 `<` that could still open a tag becomes `&lt;`, and foreign URLs are reduced to their host
-name (no scheme, so no renderer links them). `unsafe_spans` finds what `clean_text` would
+name (no scheme, so no renderer links them), except a paper's code and data links (CODE_HOSTS),
+which stay verbatim inside a code span (shown, never linked). `unsafe_spans` finds what `clean_text` would
 remove; tests use it to check outputs.
 """
 
@@ -81,6 +82,15 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
+# hosts of papers' code and data: their URLs are kept verbatim, as code (never linked)
+CODE_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "zenodo.org")
+
+
+def _code_link(url: str) -> bool:
+    host = _host(url.rstrip(".,;:!?"))
+    return host in CODE_HOSTS or host.endswith(".github.io")
+
+
 def clean_text(text: str, allowed: Allowed = nothing) -> str:
     """`text` without raw HTML and without links other than to allowed arXiv papers."""
     if not text:
@@ -100,6 +110,8 @@ def clean_text(text: str, allowed: Allowed = nothing) -> str:
         inside_link = out[max(0, start - 2) : start] == "](" or out[start - 1 : start] == "<"
         if inside_link or _link_ok(found, allowed):
             return match.group(0)
+        if _code_link(found):  # a paper's code link, verbatim in a code span (not a link)
+            return match.group(0) if out[start - 1 : start] == "`" else f"`{found}`{tail}"
         return _host(found) + tail
 
     out = _URL.sub(url, out)
@@ -116,7 +128,12 @@ def unsafe_spans(text: str, allowed: Allowed = nothing) -> list[str]:
     found += [m.group(0) for m in _IMAGE.finditer(text)]
     found += [m.group(0) for m in _LINK.finditer(text) if not _link_ok(m.group(2), allowed)]
     found += [m.group(0) for m in _AUTOLINK.finditer(text) if not _link_ok(m.group(1), allowed)]
-    found += [m.group(0) for m in _URL.finditer(text) if not _link_ok(m.group(0), allowed)]
+    found += [
+        m.group(0)
+        for m in _URL.finditer(text)
+        if not _link_ok(m.group(0), allowed)
+        and not (_code_link(m.group(0)) and text[m.start() - 1 : m.start()] == "`")
+    ]
     found += [m.group(0) for m in _SCHEME.finditer(text)]
     return found
 

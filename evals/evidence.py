@@ -143,8 +143,8 @@ _NOT_CLAIMS = re.compile(
     r"未纳入|舍弃|跳过|失败|Not included|dropped|skipped|rejected", re.IGNORECASE
 )
 _META_LINE = re.compile(
-    r"^\s*(?:[-*]\s*)?(?:\*\*)?[\w\u4e00-\u9fff /]{1,16}(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*\S{0,24}\s*$"
-)
+    r"^\s*+(?:[-*]\s*+)?(?:\*\*)?[\w\u4e00-\u9fff /]{1,16}(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*\S{0,24}\s*$"
+)  # possessive leading spaces: a long line of spaces is not tried 16 ways at each of them
 
 
 def excluded_lines(lines: list[str], skip: set[int]) -> set[int]:

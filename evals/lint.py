@@ -22,6 +22,7 @@ from typing import Any
 from agent.errors import BriefError
 from evals import doc, metrics
 from evals.evidence import document_evidence, excluded_lines, has_numbers, sidecar_evidence
+from evals.flags import Evidence
 from evals.formats import FORMATS
 from evals.frontmatter import front_matter_flags
 from evals.metrics import Flag
@@ -91,6 +92,29 @@ def load_sidecar(path: Path) -> dict[str, Any] | None:
 
 
 # --- lint -------------------------------------------------------------------------------
+_BOOK_TITLE = re.compile(r"《[^《》\n]{1,300}》")
+
+
+def titles_of(sidecar: dict[str, Any] | None) -> list[str]:
+    """The titles of the papers a brief was made from (its sidecar's "papers"), longest first."""
+    papers = (sidecar or {}).get("papers") or []
+    titles = {str(p["title"]) for p in papers if isinstance(p, dict) and p.get("title")}
+    return sorted(titles, key=len, reverse=True)
+
+
+def without_titles(item: Evidence, titles: list[str]) -> Evidence:
+    """The sentence with paper titles blanked: the digits of 'LLM.int8(): 8-bit Matrix
+    Multiplication' name a paper, they claim nothing. Titles are those of the sidecar and
+    any text in 《》 (how Chinese prose marks a title)."""
+    text = _BOOK_TITLE.sub("《》", item.text)
+    for title in titles:
+        if len(title) >= 8:
+            text = text.replace(title, "")
+    if text == item.text:
+        return item
+    return Evidence(item.line, text, item.evidence, item.source)
+
+
 def lint_text(
     text: str,
     name: str = "<text>",
@@ -123,7 +147,7 @@ def lint_text(
         evidence_lines |= sources
         covered = {i.line for i in side_items} | sources
         items = side_items + [i for i in items if i.line not in covered]
-    grounding = metrics.number_grounding(items)
+    grounding = metrics.number_grounding([without_titles(i, titles_of(sidecar)) for i in items])
     values["number_grounding"] = grounding.value
     flags += grounding.flags
     checked = {i.line for i in items} | evidence_lines | excluded_lines(lines, skip)

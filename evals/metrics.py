@@ -208,8 +208,8 @@ def paper_count(text: str) -> MetricResult:
 # --- dates ------------------------------------------------------------------------------
 _PUBLISHED = re.compile(r"(?i)发布|发表|提交|上线|published|submitted|released")
 _RELATIVE = re.compile(
-    r"(?P<n>\d+|[一二两三四五六七八九十半])\s*(?P<unit>天|日|周|星期|个月|月|年)\s*前"
-    r"|(?P<en>\d+)\s+(?P<enunit>day|week|month|year)s?\s+ago|(?P<word>昨天|今天|前天|上周|上个月|本周|yesterday|today|last week|last month)",
+    r"(?P<n>(?<!\d)\d+|[一二两三四五六七八九十半])\s*(?P<unit>天|日|周|星期|个月|月|年)\s*前"
+    r"|(?P<en>(?<!\d)\d+)\s+(?P<enunit>day|week|month|year)s?\s+ago|(?P<word>昨天|今天|前天|上周|上个月|本周|yesterday|today|last week|last month)",
     re.IGNORECASE,
 )
 _DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 365,

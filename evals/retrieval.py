@@ -2,7 +2,7 @@
 
 Ingests the corpus PDFs (read by the real reader) into a temporary store per embedding
 provider and asks the questions of `evals/datasets/questions.yaml` three ways: hybrid
-(dense + BM25), dense only, lexical only. Paper-level: a question is recalled when a top-5
+(dense + BM25), dense only, lexical only; English and Chinese questions are also scored apart. Paper-level: a question is recalled when a top-5
 hit comes from the expected paper; MRR uses the rank of the first such hit among the top 10.
 Page-level: a top-5 hit from the expected paper within ±1 page of the expected page.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = REPO / "evals" / "datasets" / "questions.yaml"
 CORPUS = REPO.parent / "shared" / "corpus"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 MODES = {
     "hybrid": {"dense": True, "lexical": True},
     "dense": {"dense": True, "lexical": False},
@@ -81,7 +83,11 @@ def evaluate(
     rr = 0.0
     misses = []
     latencies = []
+    by_lang: dict[str, list[int]] = {}  # lang -> [questions, recalled, page hits]
     for q in questions:
+        lang = "zh" if _CJK.search(q["question"]) else "en"
+        counts = by_lang.setdefault(lang, [0, 0, 0])
+        counts[0] += 1
         start = time.perf_counter()
         hits = store.search(q["question"], k=max(k, 10), dense=dense, lexical=lexical)
         latencies.append(time.perf_counter() - start)
@@ -92,6 +98,7 @@ def evaluate(
             rr += 1.0 / first
         if want in ids[:k]:
             recalled += 1
+            counts[1] += 1
         else:
             misses.append(q["id"])
         if any(
@@ -99,6 +106,7 @@ def evaluate(
             for pid, h in zip(ids[:k], hits[:k], strict=True)
         ):
             pages += 1
+            counts[2] += 1
     n = max(len(questions), 1)
     latencies.sort()
     return {
@@ -108,6 +116,11 @@ def evaluate(
         "page@5": round(pages / n, 3),
         "p50_ms": round(1000 * latencies[len(latencies) // 2], 1) if latencies else 0.0,
         "misses": misses,
+        **{
+            f"{name}_{lang}": round(c[i] / c[0], 3)
+            for lang, c in sorted(by_lang.items())
+            for name, i in (("recall@5", 1), ("page@5", 2))
+        },
     }
 
 
@@ -157,12 +170,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     print(f"{rows[0]['questions']} questions, corpus {args.corpus}")
-    print("| provider | mode | recall@5 | MRR | page@5 (±1) | search p50 ms | misses |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| provider | mode | recall@5 | MRR | page@5 (±1) | recall@5 en / zh | page@5 en / zh "
+        "| search p50 ms | misses |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         print(
             f"| {r['provider']} | {r['mode']} | {r['recall@5']:.3f} | {r['mrr']:.3f} | "
-            f"{r['page@5']:.3f} | {r['p50_ms']} | {', '.join(r['misses']) or '-'} |"
+            f"{r['page@5']:.3f} | {r.get('recall@5_en', '-')} / {r.get('recall@5_zh', '-')} | "
+            f"{r.get('page@5_en', '-')} / {r.get('page@5_zh', '-')} | {r['p50_ms']} | "
+            f"{', '.join(r['misses']) or '-'} |"
         )
     return 0
 

@@ -225,6 +225,11 @@ TRADITIONAL_ONLY = frozenset(
 )
 
 
+# a link's target or a URL; a target stops at '(' or ']', so that a line of unclosed '[a]('
+# is scanned once, not once per opening (quadratic)
+LINK_TARGET = re.compile(r"\]\([^()\]\n]*\)|https?://\S+")
+
+
 def language(text: str) -> MetricResult:
     """Share of Chinese among letters (outside code and links); Traditional-only characters
     in a Simplified brief are flagged (warning) with a sample."""
@@ -236,7 +241,7 @@ def language(text: str) -> MetricResult:
     for number, line in enumerate(lines, start=1):
         if number in code:
             continue
-        line = re.sub(r"\]\([^)]*\)|https?://\S+", "", line)
+        line = LINK_TARGET.sub("", line)
         for ch in line:
             if "\u4e00" <= ch <= "\u9fff":
                 cjk += 1

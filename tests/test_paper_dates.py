@@ -31,9 +31,21 @@ BODY = [
 @pytest.mark.parametrize(
     ("stamp", "name", "info", "want", "source"),
     [
-        ("arXiv:2208.07339v2 [cs.LG] 10 Nov 2022", "paper.pdf", None, date(2022, 11, 10), "arxiv-stamp"),
+        (
+            "arXiv:2208.07339v2 [cs.LG] 10 Nov 2022",
+            "paper.pdf",
+            None,
+            date(2022, 11, 10),
+            "arxiv-stamp",
+        ),
         (None, "2305.01234v1.pdf", {"CreationDate": "D:20240101"}, date(2023, 5, 1), "arxiv-id"),
-        (None, "report.pdf", {"CreationDate": "D:20250221093000+08'00'"}, date(2025, 2, 21), "pdf-metadata"),
+        (
+            None,
+            "report.pdf",
+            {"CreationDate": "D:20250221093000+08'00'"},
+            date(2025, 2, 21),
+            "pdf-metadata",
+        ),
         (None, "report.pdf", None, None, None),
     ],
 )

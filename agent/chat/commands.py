@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from agent.chat import actions
+from agent.chat.language import sources_lines
 from agent.chat.session import ChatSession
 from agent.chat.text import collapse
-from agent.chat.transcript import save_markdown, sources_lines, to_markdown
+from agent.chat.transcript import save_markdown, to_markdown
 from agent.errors import BriefError
 
 QUIT = "quit"

@@ -24,9 +24,11 @@ def abs_url(arxiv_id: str) -> str:
 
 
 def cite(claim: dict[str, Any]) -> str:
-    """Where a claim's quote is: `[arXiv:ID p. N]` (the form `brief eval lint` reads)."""
-    where = claim.get("arxiv_id") or claim["paper_key"]
-    return f"[arXiv:{where} p. {claim['page']}]"
+    """Where a claim's quote is: `[arXiv:ID p. N]` (the form `brief eval lint` reads), or
+    `[sha256:<key> p. N]` for a paper without an arXiv id."""
+    if claim.get("arxiv_id"):
+        return f"[arXiv:{claim['arxiv_id']} p. {claim['page']}]"
+    return f"[{claim['paper_key']} p. {claim['page']}]"
 
 
 def claim_text(claim: dict[str, Any], lang: str) -> str:

@@ -2,14 +2,21 @@
 
 `check_claim` returns short English reasons the extractor can act on; an empty list passes:
 the statement and quote are non-empty, the quote occurs on the cited page ±1, every number of
-the statement (and statement_zh, and the claim's `numbers`) is grounded by the quote, and the
+the statement (and statement_zh, and the claim's `numbers`) is grounded by the quote, every
+name with digits in them (InfLLM-V2, Llama-3.1) is spelled so in the quote or the paper's
+title, and the
 arXiv id the claim names (or cites in its statement) is the paper's.
 """
 
 from __future__ import annotations
 
 from agent.grounding.arxiv_ids import base_id, extract_citations, is_valid_id
-from agent.grounding.numbers import extract_numbers, number_grounded, parse_number
+from agent.grounding.numbers import (
+    extract_numbers,
+    number_grounded,
+    parse_number,
+    ungrounded_names,
+)
 from agent.grounding.quotes import find_quote, quote_page
 from store.schemas import Claim, Paper
 
@@ -42,6 +49,15 @@ def check_numbers(statement: str, quote: str, field: str = "statement") -> list[
         if not number_grounded(num, evidence):
             reasons.append(f"number {num.raw} in the {field} is not in the quote")
     return reasons
+
+
+def check_names(statement: str, evidence: list[str], field: str = "statement") -> list[str]:
+    """One reason per name with digits in `statement` (InfLLM-V2, Llama-3.1) that the
+    evidence (the quote, the paper's title) does not spell the same way."""
+    return [
+        f"name {name} in the {field} is not in the quote"
+        for name in ungrounded_names(statement, evidence)
+    ]
 
 
 def check_ids(claim: Claim, paper: Paper) -> list[str]:
@@ -82,6 +98,9 @@ def check_claim(claim: Claim, pages: list[str], paper: Paper) -> list[str]:
         reasons += check_quote(claim.quote, claim.page, pages)
         reasons += check_numbers(claim.statement, claim.quote, "statement")
         reasons += check_numbers(claim.statement_zh, claim.quote, "statement_zh")
+        evidence_text = [claim.quote, paper.title]
+        reasons += check_names(claim.statement, evidence_text, "statement")
+        reasons += check_names(claim.statement_zh, evidence_text, "statement_zh")
         evidence = extract_numbers(claim.quote, words=True)
         for written in claim.numbers:
             num = parse_number(written)

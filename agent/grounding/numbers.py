@@ -4,7 +4,9 @@
 1.2万亿, 两倍, 百分之八十, 3.5万, 35k, 1,024, 2^10, 10^{22}, ranges such as 2-4×, negative
 numbers, "5 个百分点") and skips those that are not claims: arXiv ids, dates and years, URLs,
 citation markers [12], section/table/figure numbers, list numbering, relative dates, and
-numbers inside names (Llama-2-7B, ImageNet-1K, ModelNet40, F1).
+numbers inside names (Llama-2-7B, ImageNet-1K, ModelNet40, F1). Those are checked as names
+instead: `ungrounded_names` finds names and identifiers with digits (InfLLM-V2, Llama-3.1,
+GPT-4, V2) that the evidence does not spell the same way.
 
 A claimed number is grounded by an evidence number when rounding the evidence to the claim's
 shown precision gives the claim (93% is grounded by 92.87%, 93.1% is not), in compatible kinds:
@@ -102,7 +104,8 @@ _SKIP_PATTERNS = [
     re.compile(r"(?m)^\s*(?:#+\s*)?\d{1,3}[.)、](?=[^\s\d])"),  # "1.标题"
     re.compile(r"(?i)\bO\([^)]*\)"),  # complexity O(n^2)
     re.compile(r"[(（]\d{1,2}[)）]|(?<![\w.])\d{1,2}\)(?=\s)"),  # inline enumeration (1), 1)
-    re.compile(r"\b[vV]\d+(?:\.\d+)*\b"),  # versions
+    _VERSION := re.compile(r"\b[vV]\d+(?:\.\d+)*\b"),  # versions
+    re.compile(r"(?i)\bsha256:[0-9a-f]{4,64}\b|\b[0-9a-f]{16,64}\b"),  # store keys, hashes
 ]
 _YEAR_CONTEXT = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -183,9 +186,11 @@ def _decimals(num: str) -> int:
     return 0
 
 
-def _skip_spans(text: str) -> list[tuple[int, int]]:
+def _skip_spans(
+    text: str, patterns: Sequence[re.Pattern[str]] = _SKIP_PATTERNS
+) -> list[tuple[int, int]]:
     """Disjoint, sorted spans whose digits are not claims."""
-    spans = sorted(m.span() for pattern in _SKIP_PATTERNS for m in pattern.finditer(text))
+    spans = sorted(m.span() for pattern in patterns for m in pattern.finditer(text))
     merged: list[tuple[int, int]] = []
     for a, b in spans:
         if merged and a <= merged[-1][1]:
@@ -420,6 +425,41 @@ def ungrounded_numbers(sentence: str, evidence: str | Iterable[str]) -> list[Num
         if not any(_matches(num, e) for e in ev):
             out.append(num)
     return out
+
+
+# A name or identifier with digits: starts with a letter, parts joined by '-', '.' or '_'
+# (each separator must be followed by a letter or digit, so matching stays linear).
+_NAME = re.compile(r"(?<![A-Za-z0-9_.-])[A-Za-z][A-Za-z0-9+]*(?:[-_.][A-Za-z0-9+]+)*")
+
+
+def _name_key(text: str) -> str:
+    """'Llama-3.1' / 'LLaMA 3.1' / 'llama_3.1' -> 'llama3.1' (case and joiners ignored)."""
+    return re.sub(r"[\s_\-‐‑–]+", "", text.casefold())
+
+
+def name_tokens(text: str) -> list[str]:
+    """Names and identifiers with digits in `text` (InfLLM-V2, Llama-3.1, GPT-4, V2), in
+    order, once each; not arXiv ids or URLs."""
+    if not text:
+        return []
+    spans = _skip_spans(text, [p for p in _SKIP_PATTERNS if p is not _VERSION])
+    out: list[str] = []
+    for m in _NAME.finditer(text):
+        token = m.group(0)
+        if not any(c.isdigit() for c in token) or token in out:
+            continue
+        if _in_spans(m.start(), spans):
+            continue  # links, arXiv ids, dates (a bare version such as V2 is still a name)
+        out.append(token)
+    return out
+
+
+def ungrounded_names(sentence: str, evidence: str | Iterable[str]) -> list[str]:
+    """Names with digits in `sentence` that `evidence` does not contain (case, spaces and
+    hyphens ignored): 'InfLLM-V3.74' is not grounded by a quote naming InfLLM-V2."""
+    text = evidence if isinstance(evidence, str) else "\n".join(evidence)
+    haystack = _name_key(text)
+    return [t for t in name_tokens(sentence) if _name_key(t) not in haystack]
 
 
 def parse_number(text: str) -> Num | None:

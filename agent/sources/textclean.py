@@ -154,7 +154,23 @@ def join_lines(lines: list[str], compounds: set[str] | None = None) -> str:
     parts = [p.strip() for p in text.split("\n") if p.strip()]
     out = ""
     for part in parts:
-        if out and not (_cjk(out[-1]) and _cjk(part[0])):
+        if out and not (_cjk(out[-1]) and _cjk(part[0])) and not _url_goes_on(out, part):
             out += " "
         out += part
     return " ".join(out.split(" ")).strip()
+
+
+# a URL cut at a line end: 'https:' or 'https://github.com/user/' (ends in a separator)
+_URL_CUT_RE = re.compile(r"(?:\bhttps?:/{0,2}|\bhttps?://[^\s]*[/_.\-#?=&]|\bwww\.[^\s]*[/_.\-])$")
+_URL_REST_RE = re.compile(r"^[/A-Za-z0-9_~%-]")
+
+
+def _url_goes_on(text: str, part: str) -> bool:
+    """Whether `part` continues a URL that `text` ends with (rejoined without a space); after
+    a final '.' only a lower-case host or path part does ('github.io/x', not 'We show')."""
+    if not (_URL_CUT_RE.search(text[-300:]) and _URL_REST_RE.match(part)):
+        return False
+    if text.endswith("."):
+        head = part.split(" ", 1)[0]
+        return part[0].islower() and ("/" in head or "." in head.rstrip("."))
+    return True
