@@ -96,6 +96,6 @@ def test_cli_bad_spec_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)  # the boundary prints one line
     result = CliRunner().invoke(app, ["models", "check", "--model", "foo:bar"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a configuration error (agent.errors.EXIT_USAGE)
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "foo:bar" in lines[0]
