@@ -71,3 +71,24 @@ def run_lock(runs_dir: Path, run_id: str) -> Iterator[None]:
                     handle.truncate(0)
                 unlock_descriptor(handle.fileno())
                 handle.close()
+
+
+def lock_is_free(runs_dir: Path) -> bool:
+    """Whether no process (this one included) holds the run lock of `runs_dir` now."""
+    path = Path(runs_dir) / LOCK_NAME
+    with _guard:
+        if str(path) in _held:
+            return False
+        if not path.is_file():
+            return True
+        try:
+            handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115
+        except OSError:
+            return False
+        try:
+            if not lock_descriptor(handle.fileno(), blocking=False):
+                return False
+            unlock_descriptor(handle.fileno())
+            return True
+        finally:
+            handle.close()

@@ -41,7 +41,7 @@ class RunRecord(BaseModel):
     demo: bool = False
     out: str | None = None
     local_pdfs: list[str] | None = None
-    status: Literal["running", "done", "failed"] = "running"
+    status: Literal["running", "done", "failed", "killed"] = "running"
     error: str = ""
     path: str = ""
     stats: dict[str, int] = Field(default_factory=dict)
@@ -68,6 +68,20 @@ def load_record(settings: Settings, run_id: str) -> RunRecord:
     return RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
 
 
+def mark_killed(settings: Settings, records: list[RunRecord]) -> None:
+    """Records still "running" while no process holds the run lock were killed (SIGKILL,
+    power loss): they are marked so, and saved (`brief runs resume` continues them)."""
+    from agent.lock import lock_is_free
+
+    running = [r for r in records if r.status == "running"]
+    if running and lock_is_free(settings.runs_dir):
+        for record in running:
+            record.status = "killed"
+            record.error = record.error or "the process ended without finishing (killed)"
+            with contextlib.suppress(OSError):
+                save_record(settings, record)
+
+
 def list_runs(settings: Settings) -> list[RunRecord]:
     """All recorded runs, newest first."""
     folder = settings.runs_dir / "runs"
@@ -77,6 +91,7 @@ def list_runs(settings: Settings) -> list[RunRecord]:
             records.append(RunRecord.model_validate_json(path.read_text(encoding="utf-8")))
         except ValueError:
             continue
+    mark_killed(settings, records)
     return sorted(records, key=lambda r: r.started_at, reverse=True)
 
 
@@ -230,6 +245,37 @@ def clean_leftovers(settings: Settings, record: RunRecord) -> None:
         remove_temp_files(out.parent, targets=[out.name, sidecar_path(out).name])
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a run: unwinds like Ctrl-C, so the reader processes are stopped and
+    the run is recorded as failed (resumable) instead of the process vanishing."""
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises Terminated in the main thread for the block (elsewhere: unchanged)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        from agent.nodes.readpool import kill_all
+
+        kill_all()  # at once: unwinding waits for model calls in progress
+        raise Terminated("terminated (SIGTERM)")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        from agent.nodes.readpool import resume_readers
+
+        resume_readers()
+
+
 def _execute(
     settings: Settings,
     record: RunRecord,
@@ -243,7 +289,7 @@ def _execute(
 
     check_free_space(settings.home)
     try:
-        with run_lock(settings.runs_dir, record.run_id):
+        with run_lock(settings.runs_dir, record.run_id), terminate_as_interrupt():
             clean_leftovers(settings, record)
             return _execute_locked(settings, record, graph_input, chat_model, hooks)
     except BaseException as exc:

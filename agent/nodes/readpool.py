@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -33,7 +34,44 @@ def _warm(started: Any = None) -> None:
     global _started
     if started is not None:
         _started = started
+        _die_with_parent()
     import agent.sources.pdf  # noqa: F401  (import once per worker, before the first file)
+
+
+def _die_with_parent(every: float = 1.0) -> None:
+    """In a worker: exit when the run's process is gone (killed by SIGKILL, say), which
+    leaves a pool's workers waiting for work forever. Workers are children of the
+    forkserver, so the run's pid is watched, and the forkserver (which exits with it)."""
+    import os
+
+    parent = mp.parent_process()
+    if parent is None or parent.pid is None:
+        return
+    run_pid, forkserver = parent.pid, os.getppid()
+
+    def gone() -> bool:
+        if os.name == "nt":
+            return not parent.is_alive()
+        if os.getppid() != forkserver:
+            return True
+        try:
+            os.kill(run_pid, 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        try:  # Linux: a killed run not yet reaped by its parent is a zombie
+            with open(f"/proc/{run_pid}/stat", "rb") as stat:
+                return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+        except (OSError, IndexError):
+            return False
+
+    def watch() -> None:
+        while not gone():
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _read(
@@ -56,6 +94,24 @@ def _size(path: str) -> int:
         return 0
 
 
+_live: weakref.WeakSet[_Workers] = weakref.WeakSet()  # generations not yet shut down
+_stopped = threading.Event()  # set while a terminated run unwinds: no new readers
+
+
+def kill_all(stop: bool = True) -> None:
+    """Kill every reader process of this process at once (SIGTERM of the run: the run then
+    unwinds, which can take as long as a model call in progress); with `stop`, no pool
+    starts new readers until `resume_readers`."""
+    if stop:
+        _stopped.set()
+    for workers in list(_live):
+        workers.kill()
+
+
+def resume_readers() -> None:
+    _stopped.clear()
+
+
 class _Workers:
     """One generation of worker processes and the start times they reported."""
 
@@ -68,6 +124,7 @@ class _Workers:
         )
         self._started: dict[str, float] = {}
         self._lock = threading.Lock()
+        _live.add(self)
 
     def started(self, path: str) -> float | None:
         """When a worker of this generation started on `path` (monotonic seconds)."""
@@ -77,7 +134,7 @@ class _Workers:
             return self._started.get(path)
 
     def kill(self) -> None:
-        for proc in list(getattr(self.executor, "_processes", {}).values()):
+        for proc in list((getattr(self.executor, "_processes", None) or {}).values()):
             proc.kill()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
@@ -94,6 +151,8 @@ class ReaderPool:
 
     def _current(self) -> _Workers:
         with self._lock:
+            if _stopped.is_set():
+                raise PdfError("the run was terminated", "start it again or `brief runs resume`")
             if self._workers is None:
                 self._workers = _Workers(self.settings.workers)
             return self._workers
