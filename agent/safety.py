@@ -348,3 +348,34 @@ class RedactingSerde:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)
+
+
+# --- terminal --------------------------------------------------------------------------------
+# A file name or a paper's text may carry terminal control sequences (set the window title,
+# rewrite the clipboard with OSC 52, clear the screen, move the cursor over earlier lines) or
+# bidirectional overrides that make a name read differently. `terminal_safe` shows each such
+# character as a visible escape instead, for every string brief prints that it did not write.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|.?)",
+    re.S,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with escape sequences and control characters (newlines and tabs kept) shown
+    as visible escapes (`\\x1b[2J`), so printing it cannot drive the terminal."""
+    if not text:
+        return text or ""
+
+    def visible(match: re.Match[str]) -> str:
+        return "".join(
+            ch
+            if " " <= ch < "\x7f"
+            else f"\\x{ord(ch):02x}"
+            if ord(ch) < 0x100
+            else f"\\u{ord(ch):04x}"
+            for ch in match.group(0)
+        )
+
+    return _CONTROL.sub(visible, _ESCAPE_SEQUENCE.sub(visible, text))

@@ -16,6 +16,7 @@ def print_report(report: dict[str, Any]) -> None:
     from rich.table import Table
 
     from agent.cli.output import error_line, stdout, warn_line
+    from agent.safety import terminal_safe
 
     papers = report["papers"]
     if papers:
@@ -36,13 +37,14 @@ def print_report(report: dict[str, Any]) -> None:
             )
             top = sum(1 for s in p["sections"] if s["level"] == 1)
             table.add_row(
-                Path(p["file"]).name,
+                terminal_safe(Path(p["file"]).name),
                 arxiv,
                 str(p["page_count"]),
                 str(top),
                 str(p["chunks"]),
                 *([p.get("stored", "-").replace("_", " ")] if "stored" in papers[0] else []),
-                f"{escape(p['title'] or '(no title found)')}\n[dim]{escape(first)}[/]",
+                escape(terminal_safe(p["title"] or "(no title found)"))
+                + f"\n[dim]{escape(terminal_safe(first))}[/]",
             )
         stdout().print(table)
     stored = Counter(p["stored"] for p in papers if "stored" in p)

@@ -30,12 +30,16 @@ def stderr() -> Console:
 
 
 def error_line(message: str) -> None:
-    """One red line on stderr."""
-    stderr().print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    """One red line on stderr (file names and paper text in it cannot drive the terminal)."""
+    from agent.safety import terminal_safe
+
+    stderr().print(f"[bold red]error:[/] {escape(terminal_safe(message))}", highlight=False)
 
 
 def warn_line(message: str) -> None:
-    stderr().print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
+    from agent.safety import terminal_safe
+
+    stderr().print(f"[yellow]warning:[/] {escape(terminal_safe(message))}", highlight=False)
 
 
 def print_json(data: Any) -> None:
@@ -61,7 +65,10 @@ def progress(description: str, total: int | None, enabled: bool = True) -> Itera
 
         class _Handle:
             def advance(self, n: int = 1, note: str | None = None) -> None:
-                bar.update(task, advance=n, description=note or description)
+                from agent.safety import terminal_safe
+
+                shown = escape(terminal_safe(note)) if note else description  # a file name
+                bar.update(task, advance=n, description=shown)
 
         yield _Handle()
 

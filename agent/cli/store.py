@@ -55,6 +55,7 @@ def search(
 
     from agent.cli.output import print_json, stdout
     from agent.errors import ConfigError
+    from agent.safety import terminal_safe
     from store.search import CLAIM_KINDS
 
     if kind is not None and kind not in ("chunk", "claim", *CLAIM_KINDS):
@@ -73,7 +74,7 @@ def search(
         snippet = " ".join(hit.text.split())[:240]
         out.print(
             f"[bold]{n}.[/] {escape(f'[{cite} p.{hit.page}]')} [dim]{hit.kind} {hit.score:.4f}[/] "
-            f"{escape(hit.title)}\n   {escape(snippet)}",
+            f"{escape(terminal_safe(hit.title))}\n   {escape(terminal_safe(snippet))}",
             highlight=False,
         )
 
@@ -84,8 +85,11 @@ def show(
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """A stored paper (metadata, versions, counts) or one claim."""
+    from rich.markup import escape
+
     from agent.cli.output import print_json, stdout
     from agent.errors import StoreError
+    from agent.safety import terminal_safe
 
     store = _open(check=False)
     if "#" in ref:
@@ -131,7 +135,8 @@ def show(
         value = info.get(name)
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        out.print(f"{name:<11}{value if value not in (None, '') else '-'}", highlight=False)
+        shown = "-" if value in (None, "") else escape(terminal_safe(str(value)))
+        out.print(f"{name:<11}{shown}", highlight=False)
 
 
 @store_app.command()
