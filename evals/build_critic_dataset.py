@@ -18,7 +18,10 @@ Every corrupted copy records its class:
 - page: the right quote on a page at least 2 away (outside the ±1 slack);
 - other_quote: a quote (and its page) taken from another paper;
 - negation: the statement's verb negated (needs an entailment judge);
-- institution: the statement attributed to an institution of another paper (needs a judge).
+- institution: the statement attributed to an institution of another paper (needs a judge);
+- name_number: a number inside a name or identifier of the statement changed (InfLLM-V2 ->
+  InfLLM-V3.74, Pythia-7B -> Pythia-9B), on extra sentences that name such things (their
+  true claims are kept too, variant "named").
 
 The output is deterministic for a given reader, corpus and seed.
 """
@@ -41,7 +44,7 @@ from store.schemas import ARXIV_ID_RE, short_hash
 
 DEMO_DIR = REPO_ROOT / "agent" / "data" / "demo"
 CLASSES = ("number", "unit", "arxiv_id", "page", "other_quote", "negation", "institution")
-DETERMINISTIC = ("number", "unit", "arxiv_id", "page", "other_quote")
+DETERMINISTIC = ("number", "unit", "arxiv_id", "page", "other_quote", "name_number")
 ENTAILMENT = ("negation", "institution")
 
 _REFERENCE = re.compile(
@@ -269,7 +272,78 @@ def build(
                 made_here += 1
             if made_here == copies:
                 break
-    return trues + bad
+    return trues + bad + name_cases(sources, origin, seed, {t["claim"]["quote"] for t in trues})
+
+
+def _change_name(name: str, rng: random.Random) -> str | None:
+    """`name` with one of its digit runs changed: 'InfLLM-V2' -> 'InfLLM-V3.74'."""
+    runs = list(re.finditer(r"\d+(?:\.\d+)?", name))
+    if not runs:
+        return None
+    m = rng.choice(runs)
+    old = m.group(0)
+    value = float(old)
+    new = rng.choice(
+        (f"{value + 1:g}", f"{value * 2 + 1:g}", f"{value + 1.74:.2f}", f"{max(value - 1, 0):g}")
+    )
+    return None if new == old else name[: m.start()] + new + name[m.end() :]
+
+
+# a name of at least 3 characters, not a section number (C.1) or a word with a footnote
+# mark glued on (technique.4)
+_NAMEISH = re.compile(r"^(?![A-Za-z]\.\d)(?![a-z]+\.\d+$)[A-Za-z][\w.+-]{2,}$")
+
+
+def name_cases(
+    sources: list[Source], origin: str, seed: int, taken: set[str], per_paper: int = 3
+) -> list[dict[str, Any]]:
+    """True claims on sentences naming something with digits (Pythia-7B, GPT-4, LLaMA-2), and
+    for each a copy with a number inside such a name changed (class name_number)."""
+    from agent.grounding.numbers import name_tokens, ungrounded_names
+
+    rows: list[dict[str, Any]] = []
+    for src in sources:
+        rng = random.Random(f"{seed}:names:{src.name}")
+        pool = [
+            c
+            for c in candidates(src)
+            if c[0] not in taken and any(_NAMEISH.match(t) for t in name_tokens(c[0]))
+        ]
+        for sentence, page in sorted(rng.sample(pool, min(per_paper, len(pool))), key=str):
+            names = [t for t in name_tokens(sentence) if _NAMEISH.match(t)]
+            name = rng.choice(names)
+            changed = _change_name(name, rng)
+            if changed is None:
+                continue
+            statement = sentence.replace(name, changed, 1)
+            if not ungrounded_names(statement, sentence):
+                continue  # the changed name is spelled in the quote too: no corruption
+            base = {"source": origin, "pdf": src.name, "arxiv_id": src.arxiv_id}
+            true_claim = {"statement": sentence, "quote": sentence, "page": page}
+            true_id = f"{origin}-{short_hash(src.name, sentence, 'named', n=10)}"
+            rows.append(
+                {
+                    "id": true_id,
+                    **base,
+                    "corruption": "none",
+                    "variant": "named",
+                    "expected": "accept",
+                    "claim": true_claim,
+                }
+            )
+            rows.append(
+                {
+                    "id": f"{origin}-{short_hash(src.name, sentence, changed, n=10)}",
+                    **base,
+                    "corruption": "name_number",
+                    "variant": "statement",
+                    "expected": "reject",
+                    "of": true_id,
+                    "change": f"{name} → {changed}",
+                    "claim": dict(true_claim, statement=statement),
+                }
+            )
+    return rows
 
 
 def corrupt(

@@ -7,7 +7,7 @@ model, claims the checks pass also go to the critic's entailment judgement (the 
 agent.nodes.critic.entailment), exactly as in a run.
 
 Metrics: the catch rate per corruption class, overall for the deterministic classes (number,
-unit, arxiv_id, page, other_quote), and the false-alarm rate on true claims. Negation and
+unit, arxiv_id, page, other_quote, name_number: a number inside a name such as InfLLM-V2), and the false-alarm rate on true claims. Negation and
 swapped institution need an entailment judge: without a model they are "not measured"
 (their deterministic catch rate is still shown as `deterministic_catch_<class>`).
 """
@@ -28,7 +28,7 @@ from evals.runner import (
     shared_root,
 )
 
-DETERMINISTIC = ("number", "unit", "arxiv_id", "page", "other_quote")
+DETERMINISTIC = ("number", "unit", "arxiv_id", "page", "other_quote", "name_number")
 ENTAILMENT = ("negation", "institution")
 
 
