@@ -82,7 +82,9 @@ def build(
     no_people: tuple[list[str], list[str]] = ([], [])
     no_heads: list[sections.Heading] = []
     title, title_idx = guarded(
-        "title", lambda: pdfmeta.find_title(first, doc.info, pages[0]), no_title
+        "title",
+        lambda: pdfmeta.find_title(first, doc.info, pages[0], "\n".join(pages[:8]), compounds),
+        no_title,
     )
     abstract_at = pdfmeta.abstract_line(first)
     authors, affiliations = guarded(

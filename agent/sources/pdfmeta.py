@@ -141,10 +141,15 @@ def abstract_line(lines: list[LineInfo]) -> int | None:
 
 
 def find_title(
-    lines: list[LineInfo], info: dict[str, str], page_text: str = ""
+    lines: list[LineInfo],
+    info: dict[str, str],
+    page_text: str = "",
+    body: str = "",
+    compounds: set[str] | None = None,
 ) -> tuple[str, list[int]]:
     """Title and the indexes of its lines on page 1: the largest type above the abstract;
-    the document info title when page 1 prints it and the largest type is something else."""
+    the document info title when page 1 prints it and the largest type is something else.
+    A title in capitals is re-cased as `body` (the first pages) writes its words."""
     stop = abstract_line(lines)
     limit_top = lines[stop].top if stop is not None and lines[stop].top else 0.5
     cands = [
@@ -171,14 +176,14 @@ def find_title(
             ):
                 break
             group.append(j)
-        title = join_lines([lines[i].text for i in group])
+        title = join_lines([lines[i].text for i in group], compounds)
         title = re.sub(r"\s*[∗*†‡§¶]+\s*$", "", title)
         meta = info.get("Title", "").strip()
         if meta and _norm(meta) == _norm(title):
             return meta, group
         if _plausible_title(meta) and len(_norm(meta)) > 12 and _norm(meta) in _norm(page_text):
             return meta, group  # the document info names a title printed on page 1
-        return _uncaps(title), group
+        return _uncaps(title, body or page_text), group
     meta = info.get("Title", "").strip()
     return (meta, []) if _plausible_title(meta) else ("", [])
 
@@ -216,19 +221,64 @@ _SMALL_WORDS = set(
 )
 
 
-def _uncaps(title: str) -> str:
-    """A title set entirely in capitals is title-cased; the part before a colon (usually
-    the system's name, e.g. 'GPTQ:') keeps its capitals."""
+_WORD_RE = re.compile(r"[^\W_][\w.+]*[^\W_]|[^\W\d_]")
+
+
+def _casings(body: str, title: str) -> dict[str, str]:
+    """Each word of the body (lower-cased) -> the form a title in capitals should take when
+    it is not plain title case: the body's most frequent form with inner capitals (TinyBERT,
+    LLMs), else a short form in capitals (BERT, GPTQ) when the body writes it so at least as
+    often as in lower case. The title's own printing (once, on page 1) is not counted."""
+    seen: dict[str, Counter[str]] = {}
+    for word in _WORD_RE.findall(body):
+        seen.setdefault(word.lower(), Counter())[word] += 1
+    for word in _WORD_RE.findall(title):
+        seen.get(word.lower(), Counter())[word] -= 1
+    out = {}
+    for low, counts in seen.items():
+        forms = +counts  # drop what the title alone had
+        inner = Counter(
+            {f: n for f, n in forms.items() if f[1:] != f[1:].lower() and not f.isupper()}
+        )
+        caps = sum(n for f, n in forms.items() if f.isupper())
+        if inner:
+            out[low] = inner.most_common(1)[0][0]
+        elif caps and len(low) <= 5 and caps >= sum(forms.values()) - caps:
+            out[low] = low.upper()
+    return out
+
+
+def _word_case(word: str, first: bool, casings: dict[str, str]) -> str:
+    """A word of a title in capitals: as `_casings` says, else title-cased (small words in
+    lower case)."""
+    core = word.strip("():;,.!?\"'“”‘’")
+    at = word.find(core) if core else 0
+    form = casings.get(core.lower(), "") if core else ""
+    if form:
+        cased = form
+    elif not first and core.lower() in _SMALL_WORDS:
+        cased = core.lower()
+    else:
+        cased = "-".join(p[:1].upper() + p[1:].lower() for p in core.split("-"))
+    return word[:at] + cased + word[at + len(core) :]
+
+
+def _uncaps(title: str, body: str = "") -> str:
+    """A title set entirely in capitals (or small caps) is re-cased: each word as the paper's
+    body writes it when that is not plain lower case (TinyBERT, BERT, LLMs), else
+    title-cased; without a body the part before a colon (usually the system's name, e.g.
+    'GPTQ:') keeps its capitals."""
     letters = [c for c in title if c.isalpha()]
     if not letters or not all(c.isupper() for c in letters) or len(letters) <= 12:
         return title
+    casings = _casings(body, title) if body else {}
     head, sep, rest = title.partition(": ")
     if not sep:
         head, rest = "", title
-    words = rest.lower().split()
-    cased = " ".join(
-        w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
-    )
+    if casings and head:
+        head = " ".join(_word_case(w, True, casings) for w in head.split())
+    words = rest.split()
+    cased = " ".join(_word_case(w, i == 0, casings) for i, w in enumerate(words))
     return f"{head}{sep}{cased}"
 
 

@@ -62,21 +62,50 @@ def _hyphenated_tokens(text: str) -> list[str]:
     return out
 
 
+class Compounds(set[str]):
+    """Hyphenated pairs of a document (lower-cased) and, in `words`, its other words of five
+    or more letters (lower-cased): evidence for joining a break in capitals (LAN-/GUAGE)."""
+
+    words: frozenset[str] = frozenset()
+
+
+_LONG_WORD_RE = re.compile(r"[^\W\d_]{5,}")
+
+
 def compound_words(text: str) -> set[str]:
     """Hyphenated pairs that occur in the text (lower-cased), used as evidence for compounds:
     'state-of-the-art' gives 'state-of', 'of-the' and 'the-art'."""
-    out: set[str] = set()
+    out = Compounds()
     for token in _hyphenated_tokens(text):
         if SOFT in token:
             continue
         for word in _COMPOUND_RE.findall(token):
             parts = word.lower().split("-")
             out.update(f"{a}-{b}" for a, b in zip(parts, parts[1:], strict=False))
+    out.words = frozenset(w.lower() for w in _LONG_WORD_RE.findall(text))
     return out
+
+
+def _caps_break(left: str, right: str, compounds: set[str]) -> bool:
+    """A word in capitals broken at a line end (small-caps titles: 'LAN-' / 'GUAGE'): both
+    parts in capitals, the joined word used elsewhere in the document, the hyphenated pair
+    not."""
+    words = getattr(compounds, "words", frozenset())
+    joined = f"{left}{right}".lower()
+    return (
+        left.isalpha()
+        and right.isalpha()
+        and left.isupper()
+        and right.isupper()
+        and joined in words
+        and f"{left}-{right}".lower() not in compounds
+    )
 
 
 def _join(left: str, right: str, compounds: set[str]) -> str:
     if not left or not right:
+        return left + right
+    if _caps_break(left, right, compounds):
         return left + right
     if right[0].isupper() or right[0].isdigit() or left[-1].isdigit():
         return f"{left}-{right}"
