@@ -90,7 +90,7 @@ def _caps_break(left: str, right: str, compounds: set[str]) -> bool:
     """A word in capitals broken at a line end (small-caps titles: 'LAN-' / 'GUAGE'): both
     parts in capitals, the joined word used elsewhere in the document, the hyphenated pair
     not."""
-    words = getattr(compounds, "words", frozenset())
+    words: frozenset[str] = getattr(compounds, "words", frozenset())
     joined = f"{left}{right}".lower()
     return (
         left.isalpha()
