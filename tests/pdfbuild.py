@@ -65,6 +65,7 @@ def text_pdf(
     *,
     stamp: str | None = None,
     info: dict[str, str] | None = None,
+    size: tuple[int, int] = (612, 792),
 ) -> Path:
     """A text PDF: each page a list of (font size, line) from the top, Helvetica; `stamp`
     printed rotated in the left margin of page 1 as arXiv prints its stamp."""
@@ -76,17 +77,18 @@ def text_pdf(
     ]
     for number, lines in enumerate(pages):
         out = [b"BT"]
-        y = 740.0
-        for size, text in lines:
-            out.append(b"/F1 %.1f Tf 1 0 0 1 72 %.1f Tm (%s) Tj" % (size, y, escape(text)))
-            y -= size + 8
+        y = size[1] - 52.0
+        for font, text in lines:
+            out.append(b"/F1 %.1f Tf 1 0 0 1 72 %.1f Tm (%s) Tj" % (font, y, escape(text)))
+            y -= font + 8
         if stamp and number == 0:
             out.append(b"/F1 9 Tf 0 1 -1 0 30 250 Tm (%s) Tj" % escape(stamp))
         out.append(b"ET")
         stream = b"\n".join(out)
         objs.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * number)
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+            % (size[0], size[1], 5 + 2 * number)
         )
         objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     return write_pdf(dest, objs, info)

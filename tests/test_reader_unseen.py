@@ -32,3 +32,18 @@ def test_a_compound_in_capitals_keeps_its_hyphen(tmp_path: Path) -> None:
     title = [(17, "FAST INFERENCE WITH A PAGED KEY-"), (17, "VALUE STORE FOR TINYBERT")]
     paper = read_pdf(text_pdf(tmp_path / "kv.pdf", [title + BODY])).paper
     assert paper.title == "Fast Inference with a Paged Key-Value Store for TinyBERT"
+
+
+SLIDE = [(28, "KVCache reuse"), (20, "Prefix sharing cuts the prefill time"), (20, "2.1x faster")]
+
+
+def test_slides_and_posters_are_reported_as_such(tmp_path: Path) -> None:
+    deck = text_pdf(tmp_path / "deck.pdf", [SLIDE] * 6, size=(960, 540))
+    warnings = read_pdf(deck).warnings
+    assert any(w.startswith("not a paper: looks like a slide deck (6 of 6 pages") for w in warnings)
+    poster = text_pdf(tmp_path / "poster.pdf", [SLIDE + BODY], size=(2384, 3370))
+    assert any(
+        "looks like a poster (1 page(s) of 33x47 in)" in w for w in read_pdf(poster).warnings
+    )
+    paper = text_pdf(tmp_path / "paper.pdf", [[(17, "A Paper")] + BODY] * 3)
+    assert not any(w.startswith("not a paper") for w in read_pdf(paper).warnings)

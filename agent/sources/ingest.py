@@ -101,6 +101,7 @@ def ingest_paths(
                 f"from a different file; the stored paper is unchanged and this file is kept "
                 f"apart as {kept} (delete it with `brief store delete {kept}` if unwanted)"
             )
+        warnings += [f"{result.file}: {w}" for w in parsed.warnings if w.startswith("not a paper")]
         papers.append(record)
     report: dict[str, Any] = {"papers": papers, "errors": errors}
     if warnings:

@@ -123,6 +123,9 @@ def build(
     )
     if not title:
         warnings.append("no title found")
+    kind = guarded("kind", lambda: pdfmeta.not_a_paper(doc, pages, abstract), "")
+    if kind:
+        warnings.append(f"not a paper: {kind}; read and stored as a document")
     spans = _leaf_spans(secs, len(text))
     chunks = chunking.make_chunks(paper.key, text, spans, starts, chunk_tokens, chunk_overlap)
     return ParsedPaper(

@@ -65,6 +65,7 @@ class RawDocument:
     info: dict[str, str] = field(default_factory=dict)
     engine: str = "pdfium"
     warnings: list[str] = field(default_factory=list)
+    sizes: list[tuple[float, float]] = field(default_factory=list)  # (width, height) in pt
 
     @property
     def page_count(self) -> int:
@@ -216,10 +217,12 @@ def _extract_pdfium(path: Path, wants_font: FontFilter | None) -> RawDocument:
         pages: list[str] = []
         lines: list[list[LineInfo]] = []
         warnings: list[str] = []
+        sizes: list[tuple[float, float]] = []
         for index in range(len(doc)):
             text, page_lines = "", []
             try:
                 page = doc[index]
+                sizes.append((page.get_width(), page.get_height()))
                 try:
                     textpage = page.get_textpage()
                     try:
@@ -247,7 +250,13 @@ def _extract_pdfium(path: Path, wants_font: FontFilter | None) -> RawDocument:
     finally:
         doc.close()
     return RawDocument(
-        pages=pages, lines=lines, toc=toc, info=info, engine="pdfium", warnings=warnings
+        pages=pages,
+        lines=lines,
+        toc=toc,
+        info=info,
+        engine="pdfium",
+        warnings=warnings,
+        sizes=sizes,
     )
 
 
@@ -309,7 +318,12 @@ def _extract_pypdf(path: Path) -> RawDocument:
                 info[key] = str(value).strip()
     except Exception:  # noqa: BLE001 - broken info dict only loses metadata
         info = {}
-    return RawDocument(pages=pages, lines=lines, toc=toc, info=info, engine="pypdf")
+    sizes: list[tuple[float, float]] = []
+    try:
+        sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    except Exception:  # noqa: BLE001 - a broken box only loses the page shapes
+        sizes = []
+    return RawDocument(pages=pages, lines=lines, toc=toc, info=info, engine="pypdf", sizes=sizes)
 
 
 def _pdfium_first_page(path: Path) -> list[LineInfo] | None:
