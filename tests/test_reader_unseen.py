@@ -47,3 +47,41 @@ def test_slides_and_posters_are_reported_as_such(tmp_path: Path) -> None:
     )
     paper = text_pdf(tmp_path / "paper.pdf", [[(17, "A Paper")] + BODY] * 3)
     assert not any(w.startswith("not a paper") for w in read_pdf(paper).warnings)
+
+
+ABSTRACT = [
+    (12, "Abstract"),
+    (10, "We propose a cache that speeds up decoding of language models on long inputs."),
+    (10, "Our method reaches a 35.2% lower latency than the baseline on all benchmarks."),
+    (12, "1 Introduction"),
+    (10, "Decoding with long inputs is slow because every step reads the whole cache."),
+]
+
+
+def people(tmp_path: Path, head: list[tuple[float, str]]) -> tuple[list[str], list[str]]:
+    paper = read_pdf(text_pdf(tmp_path / "p.pdf", [head + ABSTRACT])).paper
+    return paper.authors, paper.affiliations
+
+
+def test_author_blocks_of_tech_reports_and_footnoted_names(tmp_path: Path) -> None:
+    title = (17, "Sparse Caches for Long Inputs")
+    assert people(tmp_path, [title, (11, "Acme AI Research Team")]) == (
+        ["Acme AI Research Team"],
+        [],
+    )  # a team author, not an institution
+    roles = [
+        title,
+        (11, "Core Contributors: Alice Example, Bob Smith"),
+        (11, "Contributors: Dan Brown"),
+    ]
+    assert people(tmp_path, roles)[0] == ["Alice Example", "Bob Smith", "Dan Brown"]
+    marked = [
+        title,
+        (11, "Alice Example1, Bob Smith2, Carol Jones1,2"),
+        (10, "1Example University, Paris, France"),
+        (10, "2Acme AI Lab, Beijing, China"),
+    ]
+    assert people(tmp_path, marked) == (
+        ["Alice Example", "Bob Smith", "Carol Jones"],
+        ["Example University, Paris, France", "Acme AI Lab, Beijing, China"],
+    )

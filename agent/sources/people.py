@@ -39,6 +39,14 @@ _NOT_AFFIL = re.compile(
     re.I,
 )
 _SECTION_START = re.compile(r"^\s*(?:1|I)\.?\s+[A-Z][\w ]{2,}$")
+# a role label in front of names in tech reports: 'Core Contributors: A, B', 'Authors: ...'
+_ROLE_LABEL = re.compile(
+    r"^\s*(?:(?:core|lead|main|other|additional)\s+)?(?:contributors?|authors?|team members?)"
+    r"\s*[:：]\s*",
+    re.I,
+)
+# a team printed as the author ('Kimi Team', 'Qwen Team', 'Acme AI Research Team')
+_TEAM_LINE = re.compile(r"^[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,4}\s+Team$")
 
 
 def _is_marker(c: str) -> bool:
@@ -192,9 +200,12 @@ def find_people(
             buffer.clear()
 
     for line in block:
-        text = clean_line(line.text)
+        text = _ROLE_LABEL.sub("", clean_line(line.text))
         if "@" in text or _SKIP_LINE.search(text):
             flush()
+            continue
+        if _TEAM_LINE.match(text.strip()) and not affils and not buffer:
+            authors.append(text.strip())  # a team author, not an institution
             continue
         if re.fullmatch(r"[\W\d\s]+", text):  # a marker on its own line starts a new entry
             flush()
