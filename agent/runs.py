@@ -9,6 +9,7 @@ resumed run redoes only the papers that had not finished.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import uuid
 from collections import Counter
@@ -260,19 +261,41 @@ def terminate_as_interrupt() -> Iterator[None]:
         yield
         return
 
-    def handler(signum: int, frame: Any) -> None:
-        from agent.nodes.readpool import kill_all
+    from agent.nodes.readpool import kill_all, resume_readers
 
-        kill_all()  # at once: unwinding waits for model calls in progress
+    def handler(signum: int, frame: Any) -> None:
+        kill_all()
         raise Terminated("terminated (SIGTERM)")
 
+    # The Python handler runs only when the main thread runs Python code, and it may be
+    # blocked in a wait for the graph's threads (a model call) for minutes: a thread woken
+    # by the C-level wakeup fd kills the readers at once.
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)
     previous = signal.signal(signal.SIGTERM, handler)
+    previous_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while True:
+            try:
+                data = os.read(read_fd, 64)
+            except OSError:
+                return
+            if not data:
+                return
+            if signal.SIGTERM in data:
+                kill_all()
+
+    watcher = threading.Thread(target=watch, name="sigterm-watch", daemon=True)
+    watcher.start()
     try:
         yield
     finally:
+        signal.set_wakeup_fd(previous_fd)
         signal.signal(signal.SIGTERM, previous)
-        from agent.nodes.readpool import resume_readers
-
+        os.close(write_fd)  # the watcher reads EOF and ends
+        watcher.join(timeout=5)
+        os.close(read_fd)
         resume_readers()
 
 
