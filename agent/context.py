@@ -51,6 +51,21 @@ class Context:
     on_event: Callable[[str, str], None] | None = None
     pages_cache: dict[str, list[str]] = field(default_factory=dict)
 
+    def extractor(self, lang: str) -> str:
+        """The label a claim made in this run carries: 'extractive', or the model spec and the
+        language its phrases are written in (claims are reused only by the same label)."""
+        return "extractive" if self.model is None else f"{self.model_spec}@{lang}"
+
+    @property
+    def lean(self) -> bool:
+        """One model call per paper (settings.model_calls; auto: in-process llama.cpp)."""
+        if self.model is None:
+            return False
+        mode = getattr(self.settings, "model_calls", "auto")
+        if mode == "auto":
+            return bool((self.model.metadata or {}).get("brief_local"))
+        return bool(mode == "lean")
+
     @property
     def model_name(self) -> str:
         """'extractive' without a model, else the model spec."""

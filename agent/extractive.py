@@ -105,6 +105,7 @@ class Sentence:
     text: str
     page: int
     section: str
+    kind: str = ""  # the claim kind the program reads it as, when it picked the sentence
 
 
 def collapse(text: str) -> str:
@@ -298,6 +299,84 @@ def select_excerpt(pages: list[str], tokens: int = EXCERPT_TOKENS) -> str:
     blocks += [(p, t) for p, t in results if t][:3]
     blocks += captions[:6]
     return _budget(blocks, tokens)
+
+
+PICK_CHARS = 4400  # of numbered sentences a model reads per paper (≈ 1,100 tokens)
+PICK_COUNT = 24
+_JUNK = re.compile(
+    r"@|https?://|\bequal contribution|\bcorrespond|\bpreprint\b|\bunder review\b|"
+    r"\bcopyright\b|\blicen[cs]e\b|\bproceedings of\b|\bconference on\b|"
+    r"^\s*(?:table|figure|fig\.)\s*\d|\barxiv:\d",
+    re.IGNORECASE,
+)
+
+
+def is_prose(sentence: str) -> bool:
+    """A sentence a reader would quote: mostly words (not a table row, a caption, an
+    affiliation line, a footnote or a running head)."""
+    if _JUNK.search(sentence):
+        return False
+    words = re.findall(r"[A-Za-z][a-z]{2,}", sentence)
+    if len(words) < 6:
+        return False
+    letters = sum(ch.isalpha() for ch in sentence)
+    digits = sum(ch.isdigit() for ch in sentence)
+    return letters >= 0.6 * len(sentence) and digits <= 0.2 * max(letters, 1)
+
+
+def candidate_sentences(
+    pages: list[str], max_chars: int = PICK_CHARS, max_count: int = PICK_COUNT
+) -> list[Sentence]:
+    """The sentences a model may point at, in reading order: the abstract (or the text before
+    the first heading), then the introduction's, conclusion's and results' sentences that read
+    most like a problem, method or result (results with numbers first), within the budget."""
+    head = [s for s in sentences(pages, ("abstract",)) if is_prose(s.text)]
+    if not head:
+        head = [s for s in sentences(pages, ("front",)) if is_prose(s.text)]
+    picked: list[Sentence] = []
+    size = 0
+    for sent in head[:12]:
+        if size + len(sent.text) > max_chars * 0.6:
+            break
+        picked.append(sent)
+        size += len(sent.text)
+    seen = {s.text for s in picked}
+    rest = [
+        s
+        for s in sentences(pages, ("introduction", "conclusion"))
+        + sentences(pages, ("experiments", "experiment", "evaluation", "results"))
+        if is_prose(s.text) and s.text not in seen and len(s.text) <= 400
+    ]
+
+    def best(sent: Sentence) -> int:
+        score = max(_score(sent.text, kind) for kind in ("problem", "method", "result"))
+        return score + (2 if sent.section == "conclusion" else 0)
+
+    ranked = sorted(range(len(rest)), key=lambda i: (-best(rest[i]), i))
+    extra: list[int] = []
+    for i in ranked:
+        if len(picked) + len(extra) >= max_count or best(rest[i]) < 3:
+            break
+        if size + len(rest[i].text) > max_chars:
+            continue
+        extra.append(i)
+        size += len(rest[i].text)
+        seen.add(rest[i].text)
+    return picked + [rest[i] for i in sorted(extra)]
+
+
+def numbered(sents: list[Sentence]) -> str:
+    """Sentences as the model reads them: `[n] text` (`[n] (kind) text` for a sentence the
+    program picked as a kind of claim), one a line, n counting from 1."""
+    return "\n".join(
+        f"[{i}] {f'({s.kind}) ' if s.kind else ''}{readable(s.text)}"
+        for i, s in enumerate(sents, start=1)
+    )
+
+
+def claim_sentences(pages: list[str], abstract: str = "") -> list[Sentence]:
+    """The sentences extract_claims picks, each with its kind: what a small model phrases."""
+    return [Sentence(d.quote, d.page, "", d.kind) for d in extract_claims(pages, abstract)]
 
 
 def estimate_tokens(text: str) -> int:

@@ -37,9 +37,23 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
+def chinese_name(name: str, known: dict[str, str]) -> str:
+    """The Chinese name of a printed institution, when prompts/institutions.yaml has it (the
+    whole name, else the longest known name it starts with), else the name as printed."""
+    low = name.lower().strip()
+    if low in known:
+        return known[low]
+    heads = [k for k in known if low.startswith(k + ",") or low.startswith(k + " ")]
+    return known[max(heads, key=len)] if heads else name
+
+
 def institutions_text(names: list[str], lang: str) -> str:
     if lang == "zh":
-        return "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+        from agent.nodes.services import institution_names
+
+        known = institution_names()
+        shown = list(dict.fromkeys(chinese_name(n, known) for n in names))
+        return "、".join(shown[:3]) + ("等" if len(shown) > 3 else "")
     shown = ", ".join(names[:3])
     return shown + (" et al." if len(names) > 3 else "")
 
@@ -85,6 +99,10 @@ def entry(
         "abstract": clean_text(readable(paper["abstract"]), allowed),
         "keywords": keywords,
         "claim_ids": draft.get("claim_ids", []),
+        "evidence": [
+            {"quote": clean_text(one_line(q["quote"]), allowed), "page": q["page"]}
+            for q in draft.get("evidence", [])
+        ],
     }
 
 
@@ -119,7 +137,14 @@ def render_brief(
         {
             "paper": r["key"],
             "page": d.get("page", 0),
-            "statement": clean_text(one_line(d["statement"]), allowed),
+            "statement": clean_text(
+                one_line(
+                    d.get("statement_zh")
+                    if lang == "zh" and d.get("statement_zh")
+                    else d["statement"]
+                ),
+                allowed,
+            ),
             "reasons": d.get("reasons", []),
         }
         for r in results

@@ -201,6 +201,9 @@ def summary(record: RunRecord, ctx: Context, output: dict[str, Any]) -> dict[str
         "tokens_out": stats["tokens_out"],
         "downloads": stats.get("downloads", 0),
         "stats": stats,
+        "usage": {k: v for k, v in ctx.usage.as_dict().items() if k != "calls"}
+        if ctx.usage is not None
+        else {},
         "failures": output.get("failures", []),
     }
 

@@ -166,6 +166,13 @@ class Settings(BaseSettings):
     )
 
     # --- workflow ------------------------------------------------------------------------
+    model_calls: Literal["auto", "lean", "full"] = Field(
+        "auto",
+        description="Model calls per paper: lean (one extraction call; entailment checked "
+        "lexically; the one-liner composed from the model's verified phrases), full (also an "
+        "entailment call, a writer call and rewrites), auto (lean for in-process llama.cpp, "
+        "full otherwise).",
+    )
     max_critic_rounds: int = Field(
         2, ge=0, le=5, description="Times rejected claims go back to the extractor."
     )

@@ -69,7 +69,7 @@ class PaperState(PaperOutput, total=False):
     task: dict[str, Any]
     lang: str
     paper: dict[str, Any]  # Paper (json), once read
-    excerpt: str  # what the model reads, fenced by page
+    sentences: list[dict[str, Any]]  # what the model reads and points at: text, page, section
     meta: dict[str, Any]  # institutions / author_count found on page 1
     claims: list[dict[str, Any]]  # verified claims so far
     pending: list[dict[str, Any]]  # claims waiting for the critic

@@ -63,7 +63,11 @@ def document_evidence(lines: list[str], skip: set[int]) -> tuple[list[Evidence],
         if not text.strip() or not s.key:
             continue
         owner = f"paper {s.number}'s" if s.number else "the section's"
-        evidence_of.setdefault(s.key, (text, f"{owner} {name} (line {start})", s.line))
+        if s.key in evidence_of:  # a paper's evidence is every block printed for it
+            first, label, home = evidence_of[s.key]
+            evidence_of[s.key] = (f"{first}\n{text}", label, home)
+        else:
+            evidence_of[s.key] = (text, f"{owner} {name} (line {start})", s.line)
         claim_lines[s.line] = [
             (n, line) for n, line in s.body if n < start and line.strip() and not FIELD.match(line)
         ]
@@ -71,10 +75,10 @@ def document_evidence(lines: list[str], skip: set[int]) -> tuple[list[Evidence],
     for s in secs:
         if not s.key or s.key not in evidence_of:
             continue
-        text, label, home = evidence_of[s.key]
+        text, label, _ = evidence_of[s.key]
         body = (
-            claim_lines.get(s.line, [])
-            if s.line == home
+            claim_lines[s.line]
+            if s.line in claim_lines  # a section holding evidence: the lines before it
             else [(n, line) for n, line in s.body if line.strip() and n not in evidence_lines]
         )
         for n, line in body:

@@ -126,7 +126,12 @@ class Claim(BaseModel):
 
     @property
     def claim_id(self) -> str:
-        return f"{self.paper_key}#{short_hash(self.kind, self.statement, self.quote, str(self.page), n=12)}"
+        """Stable id; a model's claim on the same sentence as an extractive one (or another
+        model's) is a different claim, so no run overwrites another extractor's claims."""
+        parts = [self.kind, self.statement, self.quote, str(self.page)]
+        if self.extractor != "extractive":
+            parts.append(self.extractor)
+        return f"{self.paper_key}#{short_hash(*parts, n=12)}"
 
 
 class BriefRecord(BaseModel):

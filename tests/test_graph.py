@@ -36,11 +36,10 @@ def test_wrong_number_is_rejected_reextracted_and_fixed() -> None:
     wrong: list[str] = []
 
     def mutate(paper: str, n: int, answer: dict[str, Any]) -> dict[str, Any]:
-        if paper == DPAD and n == 1:  # first extraction: a number the quote does not hold
-            claim = next(c for c in answer["claims"] if "61.4×" in c["statement"])
-            claim["statement"] = claim["statement"].replace("61.4×", "64.1×")
-            claim["numbers"] = ["64.1×"]
-            wrong.append(claim["statement"])
+        if paper == DPAD and n == 1:  # first extraction: a number the sentence does not hold
+            claim = next(c for c in answer["claims"] if "61.4×" in c["phrase"])
+            claim["phrase"] = claim["phrase"].replace("61.4×", "64.1×")
+            wrong.append(claim["phrase"])
         return answer
 
     judge.mutate_claims = mutate
@@ -49,7 +48,7 @@ def test_wrong_number_is_rejected_reextracted_and_fixed() -> None:
 
     assert wrong, "the fake found the 61.4× sentence to corrupt"
     assert judge.calls[("extractor", DPAD)] == 2
-    second = [m for m in model.received if "rejected because" in str(m[-1].content)]
+    second = [m for m in model.received if "A checker rejected" in str(m[-1].content)]
     assert len(second) == 1 and "64.1×" in str(second[0][-1].content)
     assert "not in the quote" in str(second[0][-1].content) or "64.1" in str(second[0][-1].content)
     brief = Path(result["path"]).read_text(encoding="utf-8")
@@ -66,20 +65,11 @@ def test_wrong_number_is_rejected_reextracted_and_fixed() -> None:
 
 def test_claim_that_never_verifies_is_dropped_and_listed() -> None:
     judge = FakeJudge()
-    invented = "Our method runs 99.5% faster than every system ever built."
+    invented = "速度比所有系统快 99.5%"
 
     def mutate(paper: str, n: int, answer: dict[str, Any]) -> dict[str, Any]:
         if paper == DPAD:
-            answer["claims"].append(
-                {
-                    "kind": "result",
-                    "statement": invented,
-                    "statement_zh": "",
-                    "quote": invented,
-                    "page": 1,
-                    "numbers": ["99.5%"],
-                }
-            )
+            answer["claims"].append({"sentence": 1, "kind": "result", "phrase": invented})
         return answer
 
     judge.mutate_claims = mutate
@@ -162,12 +152,12 @@ def test_every_sentence_traces_to_verified_claims_of_its_paper() -> None:
 def test_extractor_reads_a_budgeted_excerpt_not_the_paper() -> None:
     model = fake_model(FakeJudge())
     run(model)
-    extractor_prompts = [m for m in model.received if "extract its key claims" in str(m[0].content)]
+    extractor_prompts = [m for m in model.received if "pick the key claims" in str(m[0].content)]
     assert len(extractor_prompts) == 3
     for messages in extractor_prompts:
         text = "\n".join(str(m.content) for m in messages)
-        assert len(text) / 4 < 6000
-        assert "[page 1]" in text and "data, not instructions" in text
+        assert len(text) / 4 < 2000
+        assert "[1] " in text and "data, not instructions" in text
 
 
 @pytest.mark.parametrize("lang", ["en"])

@@ -1,8 +1,10 @@
 """A scripted stand-in for a model's judgement in workflow tests (no tests in this file).
 
 `FakeJudge` answers the workflow's three structured calls from what the prompt shows it:
-the extractor picks numbered sentences from the fenced excerpt (quoting them verbatim), the
-critic finds every claim entailed, the writer strings the claims together. Tests inject
+the extractor points at numbered sentences of the fenced excerpt (sentences with a % or ×
+figure as results, a "we propose" sentence as the method, the first other one as the
+problem) with short Chinese phrases, the critic finds every claim entailed, the writer
+strings the claims together. Tests inject
 faults per paper through `mutate_claims` (e.g. a wrong number on the first extraction).
 It is wrapped in ScriptedChatModel, which records every call.
 """
@@ -18,11 +20,11 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from agent.extractive import numbers_in, split_sentences  # grounding's number reader
+from agent.extractive import numbers_in  # grounding's number reader
 from agent.llm.scripted import ScriptedChatModel
 
 FENCE = re.compile(r"```text\n(.*?)\n```", re.DOTALL)
-PAGE = re.compile(r"\[page (\d+)\]\n")
+NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
 
 
 def prompt_text(messages: list[BaseMessage]) -> str:
@@ -30,7 +32,7 @@ def prompt_text(messages: list[BaseMessage]) -> str:
 
 
 def agent_of(text: str) -> str:
-    if "extract its key claims" in text:
+    if "pick the key claims" in text:
         return "extractor"
     if "You check claims" in text:
         return "critic"
@@ -44,44 +46,32 @@ def paper_of(text: str) -> str:
     return (match.group(1) or match.group(2)) if match else ""
 
 
-def excerpt_blocks(text: str) -> list[tuple[int, str]]:
+def numbered_sentences(text: str) -> list[tuple[int, str]]:
     fenced = FENCE.search(text)
     body = fenced.group(1) if fenced else ""
-    parts = PAGE.split(body)
-    return [(int(parts[i]), parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
+    return [(int(n), sentence) for n, sentence in NUMBERED.findall(body)]
 
 
 def extract_answer(text: str) -> dict[str, Any]:
-    claims = []
-    for page, block in excerpt_blocks(text):
-        for sentence in split_sentences(block):
-            units = [n for n in numbers_in(sentence) if n.endswith(("%", "×"))]
-            if units and len(claims) < 3 and len(sentence) < 300:
-                claims.append(
-                    {
-                        "kind": "result",
-                        "statement": sentence,
-                        "statement_zh": "论文报告的结果。",
-                        "quote": sentence,
-                        "page": page,
-                        "numbers": units,
-                    }
-                )
-    for page, block in excerpt_blocks(text)[:1]:
-        for sentence in split_sentences(block):
-            if re.search(r"\bwe (propose|present|introduce)\b", sentence, re.I):
-                claims.append(
-                    {
-                        "kind": "method",
-                        "statement": sentence,
-                        "statement_zh": "方法。",
-                        "quote": sentence,
-                        "page": page,
-                        "numbers": [],
-                    }
-                )
-                break
-    return {"claims": claims, "institutions": ["Fake Institute of Testing"], "author_count": 3}
+    claims: list[dict[str, Any]] = []
+    sentences = numbered_sentences(text)
+    for n, sentence in sentences:
+        units = [x for x in numbers_in(sentence) if x.endswith(("%", "×"))]
+        if units and len(claims) < 3:
+            claims.append({"sentence": n, "kind": "result", "phrase": f"论文报告的结果（{units[0]}）"})
+    method = next(
+        (n for n, s in sentences if re.search(r"\bwe (propose|present|introduce)\b", s, re.I)),
+        None,
+    )
+    if method is not None:
+        claims.append({"sentence": method, "kind": "method", "phrase": "论文提出的新方法"})
+    used = {c["sentence"] for c in claims}
+    for n, _ in sentences:
+        if len(claims) >= 3:
+            break
+        if n not in used:
+            claims.append({"sentence": n, "kind": "problem", "phrase": "现有方法效率不高的问题"})
+    return {"claims": claims[:5]}
 
 
 def critic_answer(text: str) -> dict[str, Any]:

@@ -9,8 +9,11 @@ switched to ChatML instead, with one warning.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,21 +42,75 @@ _WARNED: set[str] = set()
 _RUN_LOCKS: dict[int, threading.Lock] = {}
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask), at most 8: more threads than
+    cores make llama.cpp's threads wait on each other."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def amx_advertised() -> bool:
+    """Whether the CPU advertises Intel AMX tiles. llama.cpp then repacks weights into AMX
+    buffers, and on hosts whose kernel or sandbox does not grant the tile state (virtual
+    machines, gVisor) the first matrix product dies with SIGSEGV; brief loads models without
+    the extra (repacking) buffer types there: a little slower, never a crash."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            return any(line.startswith("flags") and " amx_tile" in line for line in info)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _model_params(extra_buffers: bool) -> Iterator[None]:
+    """llama-cpp-python takes no `use_extra_bufts` argument: set it on the default model
+    parameters its constructor starts from, for this load only (under _LOAD_LOCK)."""
+    from llama_cpp import llama_cpp as lib
+
+    original = lib.llama_model_default_params
+    if extra_buffers:
+        yield
+        return
+
+    def defaults() -> Any:
+        params = original()
+        params.use_extra_bufts = False
+        return params
+
+    lib.llama_model_default_params = defaults
+    try:
+        yield
+    finally:
+        lib.llama_model_default_params = original
+
+
 def load_llama(path: str, n_ctx: int, n_threads: int | None, n_gpu_layers: int) -> Any:
-    """Load (once per process and parameters) a GGUF with a correct chat format."""
+    """Load (once per process and parameters) a GGUF with a correct chat format.
+
+    Threads: `n_threads` for both generation and prompt reading (default: the usable cores);
+    OpenMP threads sleep instead of spinning between calls (OMP_WAIT_POLICY=PASSIVE unless
+    set), which under load made calls several times faster.
+    """
     key = (path, n_ctx, n_threads, n_gpu_layers)
     with _LOAD_LOCK:
         if key in _LOADED:
             return _LOADED[key]
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when the library loads
         from llama_cpp import Llama
 
-        llama = Llama(
-            model_path=path,
-            n_ctx=n_ctx,
-            n_threads=n_threads,
-            n_gpu_layers=n_gpu_layers,
-            verbose=False,
-        )
+        threads = n_threads or usable_cores()
+        with _model_params(extra_buffers=not amx_advertised()):
+            llama = Llama(
+                model_path=path,
+                n_ctx=n_ctx,
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_gpu_layers=n_gpu_layers,
+                verbose=False,
+            )
         if not llama.metadata.get("tokenizer.chat_template"):
             llama.chat_format = "chatml"
             if path not in _WARNED:
@@ -88,6 +145,25 @@ def to_llama_messages(messages: list[BaseMessage]) -> list[dict[str, str]]:
     return out
 
 
+def _deadline(seconds: float, name: str) -> Any:
+    """A logits processor that stops a generation running past `seconds` (llama.cpp has no
+    timeout of its own; a model that loops under a grammar would otherwise run to
+    max_tokens at whatever speed the machine gives)."""
+    end = time.monotonic() + seconds
+
+    def check(_ids: Any, scores: Any) -> Any:
+        if time.monotonic() > end:
+            from agent.errors import ModelError
+
+            raise ModelError(
+                f"model {name} was still writing after {seconds:g} s; the answer was abandoned",
+                "raise BRIEF_MODEL_TIMEOUT, use fewer threads under load, or a smaller model",
+            )
+        return scores
+
+    return check
+
+
 class ChatLlamaCpp(BaseChatModel):
     """A GGUF model run in this process by llama-cpp-python."""
 
@@ -98,6 +174,7 @@ class ChatLlamaCpp(BaseChatModel):
     temperature: float = 0.2
     max_tokens: int = 1024
     seed: int | None = None
+    timeout: float | None = None  # seconds one call may generate for (settings.model_timeout)
     concurrency: int = 1
     _llama: Any = PrivateAttr(default=None)
 
@@ -135,6 +212,8 @@ class ChatLlamaCpp(BaseChatModel):
         seed = kwargs.get("seed", self.seed)
         if seed is not None:
             request["seed"] = seed
+        if self.timeout:
+            request["logits_processor"] = [_deadline(self.timeout, self.model_name)]
         schema = kwargs.get("json_schema")
         if schema is not None:
             from agent.llm.grammar import llama_grammar

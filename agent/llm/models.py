@@ -139,13 +139,13 @@ def _openai(name: str, spec: str, settings: Any) -> BaseChatModel:
 
 
 def _llamacpp(name: str, spec: str, settings: Any) -> BaseChatModel:
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError:
-        raise ConfigError(
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:  # not imported: OpenMP reads its
+        raise ConfigError(  # settings when the library loads (agent.llm.llamacpp_chat)
             f"model {spec} needs llama-cpp-python, which is not installed",
             LOCAL_INSTALL,
-        ) from None
+        )
     from agent.llm.llamacpp_chat import ChatLlamaCpp
 
     path = resolve_gguf(name, settings)
@@ -154,6 +154,7 @@ def _llamacpp(name: str, spec: str, settings: Any) -> BaseChatModel:
         n_ctx=settings.n_ctx,
         n_threads=settings.n_threads,
         n_gpu_layers=settings.n_gpu_layers,
+        timeout=settings.model_timeout,
         metadata={
             "brief_model": f"llamacpp:{path.name}",
             "brief_local": True,

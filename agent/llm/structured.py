@@ -94,6 +94,7 @@ def _invoke(
     schema: type[BaseModel],
     messages: list[BaseMessage],
     config: RunnableConfig,
+    extra: dict[str, Any],
 ) -> AIMessage:
     if method == "json_schema":
         response_format = {
@@ -104,7 +105,7 @@ def _invoke(
                 "strict": True,
             },
         }
-        return model.invoke(messages, config, response_format=response_format)
+        return model.invoke(messages, config, response_format=response_format, **extra)
     if method == "tools":
         tool = {
             "type": "function",
@@ -115,13 +116,16 @@ def _invoke(
             },
         }
         bound = model.bind_tools([tool], tool_choice=schema.__name__)
-        return bound.invoke(messages, config)
+        return bound.invoke(messages, config, **extra)
+    extra = dict(extra)
+    if extra.pop("describe", True) is False:
+        return model.invoke(messages, config, json_schema=schema.model_json_schema(), **extra)
     prompted = _with_instruction(messages, schema)
     if method == "json_object":
-        return model.invoke(prompted, config, response_format={"type": "json_object"})
+        return model.invoke(prompted, config, response_format={"type": "json_object"}, **extra)
     if method == "grammar":
-        return model.invoke(prompted, config, json_schema=schema.model_json_schema())
-    return model.invoke(prompted, config)
+        return model.invoke(prompted, config, json_schema=schema.model_json_schema(), **extra)
+    return model.invoke(prompted, config, **extra)
 
 
 def _fallback_worthy(exc: Exception) -> bool:
@@ -143,6 +147,7 @@ def _call_auto(
     schema: type[BaseModel],
     messages: list[BaseMessage],
     config: RunnableConfig,
+    extra: dict[str, Any],
 ) -> AIMessage:
     """`auto` tries tools, then json_object when the server rejects them (remembered)."""
     if method == "auto":
@@ -150,19 +155,19 @@ def _call_auto(
         with _AUTO_LOCK:
             chosen = _AUTO.get(key)
         if chosen:
-            return _invoke(model, chosen, schema, messages, config)
+            return _invoke(model, chosen, schema, messages, config, extra)
         try:
-            reply = _invoke(model, "tools", schema, messages, config)
+            reply = _invoke(model, "tools", schema, messages, config, extra)
         except Exception as exc:
             if not _fallback_worthy(exc):
                 raise
             with _AUTO_LOCK:
                 _AUTO[key] = "json_object"
-            return _invoke(model, "json_object", schema, messages, config)
+            return _invoke(model, "json_object", schema, messages, config, extra)
         with _AUTO_LOCK:
             _AUTO[key] = "tools"
         return reply
-    return _invoke(model, method, schema, messages, config)
+    return _invoke(model, method, schema, messages, config, extra)
 
 
 def _reply_from_finish_error(
@@ -194,13 +199,14 @@ def _call(
     config: RunnableConfig,
     usage: UsageTracker,
     agent: str,
+    extra: dict[str, Any] | None = None,
 ) -> AIMessage:
     """One model call; transport errors → ModelError."""
     import openai
 
     label = model_label(model)
     try:
-        return _call_auto(model, method, schema, messages, config)
+        return _call_auto(model, method, schema, messages, config, extra or {})
     except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
         # OpenAI's parse() raises where other backends return finish_reason: do the same.
         return _reply_from_finish_error(exc, model, usage, agent)
@@ -268,12 +274,19 @@ def structured_call(
     usage: UsageTracker,
     max_reask: int | None = None,
     method: str | None = None,
+    item: str = "",
+    max_tokens: int | None = None,
+    describe: bool = True,
 ) -> T:
     """Ask `model` for a `schema` object; re-ask on invalid answers; record usage.
 
     Raises BudgetExceeded before a call once the run's budget is used up, ModelError when the
     backend fails, and StructuredOutputError (with `.raw` and `.errors`) after
     `max_reask` re-asks (default: settings.max_reask carried by the model, else 2).
+    `item` names the paper or question in the usage record; `max_tokens` bounds each answer
+    (a grammar-bounded schema should fit well inside it). `describe=False` leaves the JSON
+    schema out of the prompt when decoding is grammar-constrained and the prompt already
+    says what each field holds (a small model reads several hundred tokens less).
     """
     chosen = method or pick_method(model)
     if chosen not in METHODS:
@@ -281,15 +294,18 @@ def structured_call(
     if max_reask is None:
         max_reask = int((model.metadata or {}).get("brief_max_reask", DEFAULT_MAX_REASK))
     history = list(convert_to_messages(list(messages)))
-    config: RunnableConfig = {
-        "callbacks": [usage.callback(agent)],
-        "run_name": f"{agent}.structured",
-    }
+    extra: dict[str, Any] = {} if max_tokens is None else {"max_tokens": max_tokens}
+    if not describe and chosen == "grammar":
+        extra["describe"] = False
     errors: list[str] = []
     raw = ""
-    for _ in range(max_reask + 1):
+    for attempt in range(max_reask + 1):
+        config: RunnableConfig = {
+            "callbacks": [usage.callback(agent, item, attempt)],
+            "run_name": f"{agent}.structured",
+        }
         usage.check_budget()
-        reply = _call(model, chosen, schema, history, config, usage, agent)
+        reply = _call(model, chosen, schema, history, config, usage, agent, extra)
         result, raw, problem = check_reply(reply, schema)
         if result is not None:
             return result

@@ -68,6 +68,9 @@ class Call:
     cost_usd: float
     priced: bool
     at: float = field(default_factory=time.time)
+    item: str = ""  # the paper (or question) the call was for, when the caller says
+    attempt: int = 0  # 0 for a first try, n for the n-th re-ask of a structured call
+    seconds: float = 0.0  # wall time from the call's start to its end
 
 
 def _sum(calls: list[Call]) -> dict[str, Any]:
@@ -75,6 +78,9 @@ def _sum(calls: list[Call]) -> dict[str, Any]:
     tokens_out = sum(c.tokens_out for c in calls)
     return {
         "calls": len(calls),
+        "reasks": sum(1 for c in calls if c.attempt),
+        "first_try_invalid": sum(1 for c in calls if c.attempt == 1),
+        "seconds": round(sum(c.seconds for c in calls), 3),
         "tokens_in": tokens_in,
         "tokens_out": tokens_out,
         "tokens": tokens_in + tokens_out,
@@ -105,11 +111,25 @@ class UsageTracker:
         estimated: bool = False,
         *,
         local: bool = False,
+        item: str = "",
+        attempt: int = 0,
+        seconds: float = 0.0,
     ) -> Call:
         """Add one call; its cost comes from PRICES (0 for local and unknown models)."""
         price = None if local else price_for(model)
         cost = 0.0 if price is None else (tokens_in * price[0] + tokens_out * price[1]) / 1e6
-        call = Call(agent, model, tokens_in, tokens_out, estimated, cost, price is not None)
+        call = Call(
+            agent,
+            model,
+            tokens_in,
+            tokens_out,
+            estimated,
+            cost,
+            price is not None,
+            item=item,
+            attempt=attempt,
+            seconds=round(seconds, 3),
+        )
         with self._lock:
             self._calls.append(call)
         return call
@@ -128,11 +148,20 @@ class UsageTracker:
             grouped.setdefault(call.agent, []).append(call)
         return {agent: _sum(calls) for agent, calls in sorted(grouped.items())}
 
+    def by_item(self) -> dict[str, dict[str, Any]]:
+        """Sums per paper (or question) for the calls whose caller named one."""
+        grouped: dict[str, list[Call]] = {}
+        for call in self.calls:
+            if call.item:
+                grouped.setdefault(call.item, []).append(call)
+        return {item: _sum(calls) for item, calls in sorted(grouped.items())}
+
     def as_dict(self) -> dict[str, Any]:
         """Totals, per-agent sums and every call, for run records."""
         return {
             "totals": self.totals(),
             "by_agent": self.by_agent(),
+            "by_item": self.by_item(),
             "calls": [asdict(c) for c in self.calls],
         }
 
@@ -150,9 +179,10 @@ class UsageTracker:
                 "raise --budget-usd (BRIEF_BUDGET_USD) to allow more model calls",
             )
 
-    def callback(self, agent: str) -> UsageCallback:
-        """A LangChain callback recording calls for `agent` and enforcing the budget."""
-        return UsageCallback(self, agent)
+    def callback(self, agent: str, item: str = "", attempt: int = 0) -> UsageCallback:
+        """A LangChain callback recording calls for `agent` (about `item`, the `attempt`-th
+        re-ask) and enforcing the budget."""
+        return UsageCallback(self, agent, item, attempt)
 
 
 class UsageCallback(BaseCallbackHandler):
@@ -160,10 +190,12 @@ class UsageCallback(BaseCallbackHandler):
 
     raise_error = True  # BudgetExceeded must stop the call, not be logged and ignored
 
-    def __init__(self, tracker: UsageTracker, agent: str) -> None:
+    def __init__(self, tracker: UsageTracker, agent: str, item: str = "", attempt: int = 0):
         self.tracker = tracker
         self.agent = agent
-        self._pending: dict[UUID, tuple[str, int, bool]] = {}
+        self.item = item
+        self.attempt = attempt
+        self._pending: dict[UUID, tuple[str, int, bool, float]] = {}
         self._lock = threading.Lock()
 
     def on_chat_model_start(
@@ -181,11 +213,19 @@ class UsageCallback(BaseCallbackHandler):
         local = bool(meta.get("brief_local", False))
         estimate = estimate_tokens(messages_text(messages[0]) if messages else "")
         with self._lock:
-            self._pending[run_id] = (str(model), estimate, local)
+            self._pending[run_id] = (str(model), estimate, local, time.monotonic())
 
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         with self._lock:
-            model, estimate_in, local = self._pending.pop(run_id, ("unknown", 0, False))
+            model, estimate_in, local, start = self._pending.pop(
+                run_id, ("unknown", 0, False, time.monotonic())
+            )
+        where = {
+            "local": local,
+            "item": self.item,
+            "attempt": self.attempt,
+            "seconds": time.monotonic() - start,
+        }
         usage = None
         text = ""
         if response.generations and response.generations[0]:
@@ -197,11 +237,11 @@ class UsageCallback(BaseCallbackHandler):
                 text += "".join(str(call["args"]) for call in message.tool_calls)
         if usage and (usage.get("input_tokens") or usage.get("output_tokens")):
             self.tracker.record(
-                self.agent, model, usage["input_tokens"], usage["output_tokens"], False, local=local
+                self.agent, model, usage["input_tokens"], usage["output_tokens"], False, **where
             )
         else:
             self.tracker.record(
-                self.agent, model, estimate_in, estimate_tokens(text), True, local=local
+                self.agent, model, estimate_in, estimate_tokens(text), True, **where
             )
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:

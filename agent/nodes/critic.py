@@ -1,6 +1,9 @@
-"""Critic: deterministic grounding checks first, then (with a model) one entailment
-judgement for all of a paper's surviving claims. Rejected claims go back to the extractor
-with reasons at most settings.max_critic_rounds times, then are dropped and counted."""
+"""Critic: deterministic grounding checks first (quote on the page, numbers, arXiv id; for a
+model's claims also the phrase: names, language, loops — agent.grounding.entail), then in
+`full` mode one model entailment judgement for all of a paper's surviving claims. Rejected
+claims go back to the extractor with reasons at most settings.max_critic_rounds times (in
+`lean` mode only while a problem, method or result is still missing), then are dropped and
+counted."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from agent.context import Context
+from agent.grounding.entail import phrase_reasons
 from agent.nodes import services
 from agent.nodes.schemas import Verdicts
 from agent.state import PaperState
@@ -21,7 +25,12 @@ def entailment(ctx: Context, claims: list[Claim]) -> dict[int, str]:
     prompt = services.render_prompt("critic.entailment.md", claims=[c.model_dump() for c in claims])
     with ctx.model_gate:
         result = services.structured(
-            ctx.model, Verdicts, [HumanMessage(prompt)], agent="critic", usage=ctx.usage
+            ctx.model,
+            Verdicts,
+            [HumanMessage(prompt)],
+            agent="critic",
+            usage=ctx.usage,
+            item=claims[0].paper_key if claims else "",
         )
     verdicts = Verdicts.model_validate(result).verdicts
     return {
@@ -40,12 +49,20 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     pending = [Claim.model_validate(c) for c in state.get("pending", [])]
     passed: list[Claim] = []
     rejected: list[Claim] = []
+    lang = state.get("lang", "zh")
+    evidence = f"{paper.title}\n{paper.abstract}".lower()
+    prompt = "extractor.phrases.md" if ctx.lean else "extractor.system.md"
+    instructions = services.render_prompt(prompt, lang=lang) if ctx.model is not None else ""
     for claim in pending:
         reasons = services.check_claim(claim, pages, paper)
+        if ctx.model is not None:
+            reasons += phrase_reasons(
+                claim, f"{claim.quote.lower()}\n{evidence}", lang, instructions
+            )
         target = rejected if reasons else passed
         target.append(claim.model_copy(update={"reasons": reasons}))
     stats: dict[str, int] = {}
-    if passed and ctx.model is not None:
+    if passed and ctx.model is not None and not ctx.lean:
         try:
             judged = entailment(ctx, passed)
         except Exception as exc:
@@ -69,7 +86,10 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     rejected = [c.model_copy(update={"status": "rejected"}) for c in rejected]
     ctx.writer.save_claims(verified + rejected)
     rounds = state.get("rounds", 0) + 1
-    retry = ctx.model is not None and rounds <= ctx.settings.max_critic_rounds
+    retry = ctx.model is not None and rounds <= ctx.settings.max_critic_rounds and bool(rejected)
+    if retry and ctx.lean:  # one call per paper: ask again only for a missing part
+        have = {c["kind"] for c in state.get("claims", [])} | {c.kind for c in verified}
+        retry = not {"problem", "method", "result"} <= have
     dumped = [c.model_dump(mode="json") for c in rejected]
     stats["claims_verified"] = len(verified)
     if not retry:

@@ -1,15 +1,17 @@
-"""Reader: parse and store one paper (or reuse it from the store), then select what the
-extractor model reads and reuse verified claims of this paper version when there are any."""
+"""Reader: parse and store one paper (or reuse it from the store), then select the numbered
+sentences the extractor model may point at, and reuse verified claims of this paper version
+when there are any."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
 from agent.context import Context
-from agent.extractive import select_excerpt
+from agent.extractive import Sentence, candidate_sentences, claim_sentences
 from agent.nodes import cache, services
 from agent.state import PaperState
 from store.identity import as_candidate
@@ -29,6 +31,14 @@ def _fill(paper: Paper, task: dict[str, Any]) -> Paper:
         updates["published"] = task["published"]
         updates["published_source"] = "feed"
     return Paper.model_validate(paper.model_dump() | updates) if updates else paper
+
+
+def to_read(ctx: Context, pages: list[str], paper: Paper) -> list[Sentence]:
+    """What the extractor model reads: in `lean` mode the sentences the program picks as
+    claims (the model phrases them), else the wider numbered candidates (it picks)."""
+    if ctx.lean:
+        return claim_sentences(pages, paper.abstract)
+    return candidate_sentences(pages)
 
 
 def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -75,13 +85,13 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     assert paper is not None  # parsed above when it was not stored
     paper = _fill(paper, task)
     reused = services.stored_claims(ctx.store, paper.key, "verified")
-    reused = [c for c in reused if c.extractor == ctx.model_name]
+    reused = [c for c in reused if c.extractor == ctx.extractor(state.get("lang", "zh"))]
     if reused and not cache.load(ctx.settings.runs_dir, paper.key, ctx.model_name).get("meta"):
         reused = []  # the page-1 memo is lost (runs/cache deleted): extract again to rebuild it
     ctx.event("read", paper.key)
     return {
         "paper": paper.model_dump(mode="json"),
-        "excerpt": "" if reused else select_excerpt(pages),
+        "sentences": [] if reused else [asdict(s) for s in to_read(ctx, pages, paper)],
         "claims": [c.model_dump(mode="json") for c in reused],
         "pending": [],
         "rejected": [],

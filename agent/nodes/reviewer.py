@@ -61,12 +61,15 @@ def review(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     draft = dict(state["draft"])
     found = problems(draft, claims, paper)
     rounds = state.get("review_rounds", 0)
-    if found and ctx.model is not None and rounds < ctx.settings.max_critic_rounds:
+    rewrite = ctx.model is not None and not ctx.lean  # a composed draft has no writer to ask
+    if found and rewrite and rounds < ctx.settings.max_critic_rounds:
         reasons = [r for rs in found.values() for r in rs]
         return {"feedback": reasons, "review_rounds": rounds + 1, "counts": {"review_rewrites": 1}}
     removed = []
     if found:
-        fallback = extractive_draft(claims, lang)
+        fallback = extractive_draft(
+            claims, lang, paper.title, services.glossary(ctx.settings.glossary)
+        )
         for name, reasons in found.items():
             removed.append(
                 {"kind": "sentence", "statement": draft[name], "page": 0, "reasons": reasons}

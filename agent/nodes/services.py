@@ -41,6 +41,14 @@ def glossary(extra: dict[str, str] | None = None) -> dict[str, str]:
     return {str(k): str(v) for k, v in terms.items()}
 
 
+def institution_names() -> dict[str, str]:
+    """prompts/institutions.yaml: printed institution name (lower-cased) -> Chinese name."""
+    import yaml
+
+    names = yaml.safe_load((PROMPTS / "institutions.yaml").read_text(encoding="utf-8")) or {}
+    return {str(k).lower(): str(v) for k, v in names.items()}
+
+
 # --- reading -----------------------------------------------------------------------------
 def parse_pdf(path: str, settings: Any) -> ParsedPaper:
     """Read one PDF with the configured engine (agent.sources.pdf.read_pdf)."""
@@ -97,12 +105,19 @@ def is_fatal(exc: BaseException) -> bool:
 
 # --- model -------------------------------------------------------------------------------
 def structured(
-    model: Any, schema: type[BaseModel], messages: list[Any], *, agent: str, usage: Any
+    model: Any,
+    schema: type[BaseModel],
+    messages: list[Any],
+    *,
+    agent: str,
+    usage: Any,
+    **options: Any,
 ) -> BaseModel:
-    """One structured call (agent.llm.structured.structured_call: re-ask, budgets, usage)."""
+    """One structured call (agent.llm.structured.structured_call: re-ask, budgets, usage;
+    options: item, max_tokens, describe)."""
     from agent.llm.structured import structured_call
 
-    return structured_call(model, schema, messages, agent=agent, usage=usage)
+    return structured_call(model, schema, messages, agent=agent, usage=usage, **options)
 
 
 # --- store -------------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 """Writer: the prose of each paper's one-sentence brief, from verified claims only.
 
-With a model: one structured call (OneLiner) with the glossary terms the claims use. Without:
-the method, problem and result sentences quoted verbatim (「…」 in Chinese), labelled as such.
+With a model in `lean` mode (settings.model_calls; small local models): no call; the
+method, problem and result phrases are the ones the model wrote for its verified claims,
+composed (the headline result: a numbered result from the abstract first). In `full` mode:
+one structured call (OneLiner) with the glossary terms the claims use. Without a model: in
+Chinese, phrases the program writes from what it knows exactly (agent.phrasing) with the
+verbatim sentences on a labelled 原文 line; in English, the sentences quoted.
 Institution, title, counts and links are never written here: the templates render them.
 """
 
@@ -13,6 +17,7 @@ from typing import Any, Literal
 from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
+from agent import phrasing
 from agent.context import Context
 from agent.extractive import split_sentences
 from agent.nodes import cache, services
@@ -38,13 +43,18 @@ def terms_used(terms: dict[str, str], text: str) -> dict[str, str]:
     return {en: zh for en, zh in terms.items() if re.search(rf"\b{re.escape(en.lower())}", low)}
 
 
-def extractive_draft(claims: list[Claim], lang: str) -> dict[str, Any]:
-    """Method, problem and result as the paper's own sentences."""
+def extractive_draft(
+    claims: list[Claim], lang: str, title: str = "", terms: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Method, problem and result without a model. In English: the paper's own sentences,
+    quoted. In Chinese: phrases the program writes from what it knows exactly (method name,
+    glossary terms, problem cues, the result's numbers and metric: agent.phrasing), with the
+    sentences themselves under `evidence` (rendered on a labelled 原文 line)."""
 
     def first(kind: str, numbered: bool = False) -> Claim | None:
         pool = [c for c in claims if c.kind == kind]
         if numbered:
-            pool = [c for c in pool if c.numbers] or pool
+            pool = headline(pool) or pool
         return pool[0] if pool else None
 
     picks = {
@@ -52,9 +62,57 @@ def extractive_draft(claims: list[Claim], lang: str) -> dict[str, Any]:
         "problem": first("problem"),
         "result": first("result", numbered=True),
     }
-    draft: dict[str, Any] = {k: quoted(c.statement, lang) if c else "" for k, c in picks.items()}
-    draft["claim_ids"] = [c.claim_id for c in picks.values() if c]
+    if lang == "zh":
+        terms = terms if terms is not None else services.glossary()
+        method, problem, result = picks["method"], picks["problem"], picks["result"]
+        name = phrasing.method_name(title, method.statement if method else "")
+        draft: dict[str, Any] = {
+            "method": phrasing.method_phrase(name, method.statement, terms)
+            if method
+            else (f"{name}（论文提出的方法）" if name else ""),
+            "problem": phrasing.problem_phrase(problem.statement, terms) if problem else "",
+            "result": phrasing.result_phrase(result.statement, result.numbers) if result else "",
+        }
+        draft["evidence"] = [
+            {"kind": kind, "quote": c.quote, "page": c.page}
+            for kind, c in picks.items()
+            if c is not None and draft[kind]
+        ]
+    else:
+        draft = {k: quoted(c.statement, lang) if c else "" for k, c in picks.items()}
+    draft["claim_ids"] = [c.claim_id for k, c in picks.items() if c and draft[k]]
     draft["mode"] = "extractive"
+    return draft
+
+
+_LEAD = re.compile(
+    r"^(?:使用|采用|通过|解决了?|达成了?|实现了?|using|to address|achieving)\s*", re.I
+)
+
+
+def phrase_of(claim: Claim, lang: str) -> str:
+    """The model's phrase for a claim, without a lead the template already writes."""
+    text = (claim.statement_zh if lang == "zh" else claim.statement).strip()
+    return _LEAD.sub("", text).rstrip("。.；;，, ")
+
+
+def headline(claims: list[Claim]) -> list[Claim]:
+    """Result claims, the headline first: with numbers before without, then by page (the
+    abstract's main result before a side remark), then in the order the model gave them."""
+    results = [c for c in claims if c.kind == "result"]
+    return sorted(results, key=lambda c: (not c.numbers, c.page))
+
+
+def composed_draft(claims: list[Claim], lang: str) -> dict[str, Any]:
+    """The one-liner's phrases from the model's own verified phrases (no model call)."""
+    picks = {
+        "method": next((c for c in claims if c.kind == "method"), None),
+        "problem": next((c for c in claims if c.kind == "problem"), None),
+        "result": next(iter(headline(claims)), None),
+    }
+    draft: dict[str, Any] = {k: phrase_of(c, lang) if c else "" for k, c in picks.items()}
+    draft["claim_ids"] = [c.claim_id for c in picks.values() if c]
+    draft["mode"] = "model"
     return draft
 
 
@@ -79,7 +137,14 @@ def model_draft(
             )
         )
     with ctx.model_gate:
-        result = services.structured(ctx.model, OneLiner, messages, agent="writer", usage=ctx.usage)
+        result = services.structured(
+            ctx.model,
+            OneLiner,
+            messages,
+            agent="writer",
+            usage=ctx.usage,
+            item=claims[0].paper_key if claims else "",
+        )
     return OneLiner.model_validate(result).model_dump() | {"mode": "model"}
 
 
@@ -141,7 +206,12 @@ def write(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     if memo.get(memo_key) and not feedback:
         return update | {"draft": memo[memo_key], "counts": {"drafts_reused": 1}}
     if ctx.model is None:
-        draft = extractive_draft(claims, lang)
+        draft = extractive_draft(
+            claims, lang, paper.title, services.glossary(ctx.settings.glossary)
+        )
+        stats = {}
+    elif ctx.lean:
+        draft = composed_draft(claims, lang)
         stats = {}
     else:
         try:

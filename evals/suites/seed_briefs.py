@@ -110,7 +110,7 @@ def write_one_liner(inputs: dict[str, Any], ctx: EvalContext) -> OneLinerOutcome
     if refused:
         return OneLinerOutcome(refused=refused, claims_rejected=rejected)
     if ctx.model is None:
-        draft, mode = extractive_draft(claims, "zh"), "extractive"
+        draft, mode = extractive_draft(claims, "zh", title), "extractive"
     else:
         wf = make_context(ctx.settings, store=None, model=ctx.model, usage=ctx.usage)
         draft, mode = model_draft(wf, claims, "zh", [], None), "model"
