@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -287,6 +288,8 @@ def terminate_as_interrupt() -> Iterator[None]:
             if not data:
                 return
             if signal.SIGTERM in data:
+                kill_all()
+                time.sleep(0.5)  # a reader that was being started as the signal came
                 kill_all()
 
     watcher = threading.Thread(target=watch, name="sigterm-watch", daemon=True)
