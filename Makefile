@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench eval-real clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: $(VENV)/.base
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
+
+# The real-model lane (docs/real-model.md): real GGUF models from ../shared/models/fetch.py.
+eval-real: $(VENV)/.dev
+	OMP_WAIT_POLICY=PASSIVE $(BIN)/python benchmarks/real_model_lane.py --model qwen2.5-coder-0.5b --lang zh --report docs/real-model.md
+	OMP_WAIT_POLICY=PASSIVE $(BIN)/python benchmarks/real_model_lane.py --model smollm2-135m --lang en --report docs/real-model.md
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check agent store evals tests benchmarks

@@ -143,3 +143,26 @@ def result_phrase(sentence: str, numbers: list[str]) -> str:
     noun, verb = cue or ("论文报告的结果", "为")
     up_to = "最高" if re.search(r"\bup to\b", low) else ""
     return f"{noun}{verb}{up_to} {'、'.join(shown)}"
+
+
+def claim_phrase(claim: dict[str, object], terms: dict[str, str]) -> str:
+    """A verified claim as a Chinese phrase the program can stand behind: the model's own
+    phrase when it wrote one, else one made from the claim's kind, names, terms and numbers
+    (the sentence itself stays in the sidecar and behind the citation)."""
+    written = str(claim.get("statement_zh") or "").strip()
+    if written:
+        return written
+    statement = str(claim.get("statement") or "")
+    numbers = [str(n) for n in claim.get("numbers") or []]  # type: ignore[attr-defined]
+    kind = claim.get("kind")
+    if kind == "method":
+        return method_phrase(method_name("", statement), statement, terms)
+    if kind == "result":
+        return result_phrase(statement, numbers) or "论文报告的结果（未给出具体数字）"
+    if kind == "limitation":
+        where = subject(glossary_terms(statement, terms))
+        return f"{where + '方面' if where else ''}论文自述的局限"
+    if kind == "problem":
+        return problem_phrase(statement, terms)
+    where = "、".join(glossary_terms(statement, terms, most=3))
+    return f"涉及{where}的论断" if where else "论文的一项论断"

@@ -234,8 +234,9 @@ def lane(name: str, lang: str, quick: bool) -> list[str]:
     if week.get("exit_code"):
         lines += ["", f"weekly exit {week['exit_code']}: {week_err.strip()[-300:]}"]
     brief_text = Path(week["path"]).read_text(encoding="utf-8") if week.get("path") else ""
-    body = brief_text.split("\n## ", 2)
-    section = body[1] if len(body) > 2 else brief_text
+    start = brief_text.find("\n## ")
+    end = brief_text.find("\n## ", start + 4)
+    section = brief_text[start:end] if start >= 0 else brief_text
     lines += ["", "The brief's one-liners:", "", "```text", section.strip()[:3000], "```"]
     if quick:
         return lines

@@ -119,7 +119,8 @@ def test_deepdive_with_a_scripted_model() -> None:
     assert structure_problems(text, IDS) == []
     assert trace_problems(text, side) == []
     assert "论文提出的方法" in text  # the scripted writer's prose, reviewed
-    assert "论文报告的结果。（原文「" in text  # the extractor's Chinese statement, quoted
+    assert "论文报告的结果（" in text  # the extractor's Chinese phrase, its sentence in the sidecar
+    assert "（原文「" not in text  # no English sentence inside the Chinese prose
     assert "未使用语言模型" not in text
 
 

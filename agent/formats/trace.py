@@ -32,14 +32,17 @@ def cite(claim: dict[str, Any]) -> str:
 
 
 def claim_text(claim: dict[str, Any], lang: str) -> str:
-    """A verified claim as a line of prose: the paper's own sentence, quoted, with its
-    Chinese statement first when the extractor wrote one (checked by the critic too)."""
-    statement = one_line(readable(claim["statement"])).rstrip(" .")
+    """A verified claim as a line of prose. In English the paper's own sentence, quoted; in
+    Chinese a Chinese phrase (the model's, checked by the critic, else one the program makes
+    from the claim's kind, names, terms and numbers: agent.phrasing), the English sentence
+    left to the sidecar and the citation, so that no English sentence sits in Chinese prose."""
     if lang == "zh":
-        zh = one_line(claim.get("statement_zh") or "")
-        said = f"{zh}（原文「{statement}」）" if zh else f"「{statement}」"
+        from agent.nodes.services import glossary
+        from agent.phrasing import claim_phrase
+
+        said = one_line(claim_phrase(claim, glossary())).rstrip("。")
     else:
-        said = f"“{statement}”"
+        said = f"“{one_line(readable(claim['statement'])).rstrip(' .')}”"
     return f"{said} {cite(claim)}"
 
 

@@ -38,13 +38,22 @@ def _known(name: str, evidence: str) -> bool:
     return len(stem) >= 2 and (stem in evidence or stem.replace("-", "") in evidence)
 
 
-def unknown_names(phrase: str, evidence: str) -> list[str]:
+def name_like(word: str) -> bool:
+    """A word that names something (DPad, LLaDA-8B, GPT-4, QLoRA, KV) rather than saying it:
+    a capital after the first letter, or a digit."""
+    return any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
+
+
+def unknown_names(phrase: str, evidence: str, every_word: bool = True) -> list[str]:
     """Latin-script names of `phrase` (two letters or more) found nowhere in `evidence`
-    (compared case-insensitively; `evidence` is lower-cased by the caller)."""
+    (compared case-insensitively; `evidence` is lower-cased by the caller). In a Chinese
+    phrase every Latin word is a name; in an English one only name-like words are."""
     out: list[str] = []
     for match in _NAME.finditer(phrase):
         name = match.group(0).strip(".-_/")
-        if len(name) >= 2 and not _known(name, evidence) and name not in out:
+        if len(name) < 2 or not (every_word or name_like(name)):
+            continue
+        if not _known(name, evidence) and name not in out:
             out.append(name)
     return out
 
@@ -76,7 +85,7 @@ def phrase_reasons(claim: Claim, evidence: str, lang: str, instructions: str = "
         reasons.append("the phrase is not written in Chinese (only names may stay in English)")
     if looping(phrase):
         reasons.append("the phrase repeats itself")
-    names = unknown_names(phrase, evidence)
+    names = unknown_names(phrase, evidence, every_word=lang == "zh")
     if names:
         reasons.append(f"the phrase names {', '.join(names)}, which the sentence does not")
     return reasons

@@ -2,8 +2,8 @@
 model's claims also the phrase: names, language, loops — agent.grounding.entail), then in
 `full` mode one model entailment judgement for all of a paper's surviving claims. Rejected
 claims go back to the extractor with reasons at most settings.max_critic_rounds times (in
-`lean` mode only while a problem, method or result is still missing), then are dropped and
-counted."""
+`lean` mode once, and only while a problem, method or result is still missing), then are
+dropped and counted."""
 
 from __future__ import annotations
 
@@ -87,9 +87,9 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx.writer.save_claims(verified + rejected)
     rounds = state.get("rounds", 0) + 1
     retry = ctx.model is not None and rounds <= ctx.settings.max_critic_rounds and bool(rejected)
-    if retry and ctx.lean:  # one call per paper: ask again only for a missing part
+    if retry and ctx.lean:  # one call per paper: ask again once, only for a missing part
         have = {c["kind"] for c in state.get("claims", [])} | {c.kind for c in verified}
-        retry = not {"problem", "method", "result"} <= have
+        retry = rounds <= 1 and not {"problem", "method", "result"} <= have
     dumped = [c.model_dump(mode="json") for c in rejected]
     stats["claims_verified"] = len(verified)
     if not retry:
