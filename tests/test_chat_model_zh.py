@@ -16,7 +16,7 @@ from test_chat_support import copy_home, ingest
 from agent.chat.answer import answer_question
 from agent.chat.evidence import StoreView, open_view
 from agent.chat.language import FRAME
-from agent.chat.sentinel import NOT_FOUND_ZH
+from agent.chat.sentinel import NOT_FOUND, NOT_FOUND_ZH
 from agent.chat.translate import CACHE_FILE, search_terms
 from agent.llm.scripted import ScriptedChatModel
 from agent.settings import load_settings
@@ -82,7 +82,13 @@ def test_a_chinese_answer_is_cited_and_its_numbers_traced(settings: Any, view: S
     assert "".join(streamed) == answer.text  # shown once it was checked
     assert answer.citations and {c.arxiv_id for c in answer.citations} == {DKV}
     system = str(model.received[1][0].content)
-    assert "Simplified Chinese" in system and NOT_FOUND_ZH in system
+    assert "Simplified Chinese" in system and NOT_FOUND in system
+
+
+def test_a_model_saying_not_found_is_shown_in_chinese(settings: Any, view: StoreView) -> None:
+    model = ScriptedChatModel().enqueue(json.dumps(TERMS), NOT_FOUND)
+    answer = answer_question(QUESTION, settings, view, model, 5)
+    assert answer.text == NOT_FOUND_ZH and not answer.found and not answer.citations
 
 
 def test_without_the_model_terms_the_question_finds_nothing(settings: Any, view: StoreView) -> None:

@@ -12,12 +12,14 @@ from typing import Any
 from agent.chat.citations import CITATION_RE, SENTENCE_SPLIT, CitationGate, Ref, refs_in
 from agent.chat.evidence import Evidence, Filters, StoreView
 from agent.chat.language import frame, language_of
+from agent.chat.sentinel import NOT_FOUND, is_not_found
 from agent.chat.text import collapse
 from agent.chat.tools import ChatTools, build_tools, passage
 from agent.errors import ModelError
 from agent.safety import Allowed, StreamCleaner
 
 MAX_TOOL_ROUNDS = 3
+LOCAL_PASSAGES = 3  # an in-process model reads at most this many: on a CPU the prompt dominates
 
 
 def stored_papers(view: StoreView) -> Allowed:
@@ -43,12 +45,9 @@ def _messages(
 
     from agent.prompting import render
 
-    system = render(
-        "chat.system.md",
-        not_found=frame(question)["not_found"],
-        tools=tools,
-        lang=language_of(question),
-    )
+    # the English sentinel in every language: a small model given the Chinese one tends to
+    # answer with it whatever the passages say; a Chinese answer's sentinel is mapped back
+    system = render("chat.system.md", not_found=NOT_FOUND, tools=tools, lang=language_of(question))
     user = render(
         "chat.user.md",
         question=question,
@@ -122,6 +121,8 @@ def generate(
     if not evidence:  # nothing relevant: say so instead of letting the model guess
         sink(not_found)
         return not_found, gate, evidence, "rag"
+    if str(getattr(settings, "model", "")).startswith("llamacpp:"):
+        evidence = evidence[:LOCAL_PASSAGES]
     messages = _messages(question, history, evidence, filters, use_tools)
     if language_of(question) == "zh":
         held: list[str] = []
@@ -167,8 +168,8 @@ def traced(
     prints (the not-found sentence when nothing is left)."""
     from agent.grounding.numbers import ungrounded_numbers
 
-    if text.startswith(not_found):
-        return text
+    if is_not_found(text):
+        return not_found
     sources = [ev.text for ev in evidence]
     lines: list[str] = []
     for line in text.splitlines():
