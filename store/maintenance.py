@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from store.backend import get_all
@@ -237,3 +239,138 @@ def _vector_problem(store: ClaimStore, name: str) -> str:
 def _report(settings: Any, checks: list[dict[str, Any]]) -> dict[str, Any]:
     location = settings.chroma_url or str(settings.store_dir)
     return {"location": location, "checks": checks, "ok": all(c["ok"] for c in checks)}
+
+
+# --- backup and restore ----------------------------------------------------------------------
+BACKUP_INFO = "backup.json"
+
+
+@contextmanager
+def _store_files_locked(store_dir: Path) -> Iterator[None]:
+    """The local store's write lock, taken without opening Chroma (the store may be
+    damaged): no brief process writes the store's files meanwhile."""
+    from filelock import lock_descriptor, unlock_descriptor
+
+    from agent.storefaults import open_lock_file
+
+    store_dir.mkdir(parents=True, exist_ok=True)
+    handle = open_lock_file(store_dir / "write.lock")
+    try:
+        lock_descriptor(handle.fileno())
+        try:
+            yield
+        finally:
+            unlock_descriptor(handle.fileno())
+    finally:
+        handle.close()
+
+
+def _copy_store(src: Path, dest: Path) -> None:
+    """Copy a store folder; the SQLite database through SQLite's backup API, so a copy
+    taken while readers use it is consistent."""
+    import shutil
+    import sqlite3
+
+    from store import manifest as mf
+
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("*.lock", mf.DATABASE, "*.brief.tmp"))
+    with (
+        sqlite3.connect(f"file:{src / mf.DATABASE}?mode=ro", uri=True) as source,
+        sqlite3.connect(dest / mf.DATABASE) as target,
+    ):
+        source.backup(target)
+    target.close()
+    source.close()
+
+
+def backup_store(settings: Any, dest: Path) -> dict[str, Any]:
+    """Copy the local store and its manifest into the new folder `dest` (under the store's
+    write lock). Returns what was copied."""
+    import json
+    import shutil
+
+    from agent.errors import ConfigError, StoreError
+    from store import manifest as mf
+
+    if settings.chroma_url:
+        raise ConfigError(
+            "brief store backup copies a local store", "back up the Chroma server's own data"
+        )
+    store_dir = Path(settings.store_dir)
+    dest = Path(dest).expanduser()
+    if dest.exists() and any(dest.iterdir()):
+        raise ConfigError(f"{dest} is not empty", "give a new or empty folder")
+    problem = mf.database_problem(store_dir)
+    if problem:
+        raise StoreError(f"nothing to back up: {problem}", "ingest papers first")
+    recorded = mf.read_manifest(store_dir) or {}
+    dest.mkdir(parents=True, exist_ok=True)
+    with _store_files_locked(store_dir):
+        _copy_store(store_dir, dest / "store")
+        if mf.manifest_path(store_dir).is_file():
+            shutil.copy2(mf.manifest_path(store_dir), dest / mf.manifest_path(store_dir).name)
+    info = {"store": str(store_dir), "manifest": recorded}
+    (dest / BACKUP_INFO).write_text(json.dumps(info, indent=1) + "\n", "utf-8")
+    return {
+        "backup": str(dest),
+        **{k: recorded.get(k) for k in ("paper_versions", "chunks", "claims")},
+    }
+
+
+def _forget_open_stores() -> None:
+    """Chroma keeps one client per store path in a process, with its SQLite connection to
+    the replaced file: the next open in this process must start afresh."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+    except ImportError:  # another chromadb layout: nothing cached there
+        return
+    SharedSystemClient.clear_system_cache()
+
+
+def restore_store(settings: Any, src: Path) -> dict[str, Any]:
+    """Replace the local store with the backup in `src`. The current store folder and
+    manifest are moved aside (`<store>.before-restore-<time>`), never deleted."""
+    import shutil
+    from datetime import UTC, datetime
+
+    from agent.errors import ConfigError
+    from store import manifest as mf
+
+    if settings.chroma_url:
+        raise ConfigError("brief store restore writes a local store", "unset BRIEF_CHROMA_URL")
+    src = Path(src).expanduser()
+    backup_dir = src / "store"
+    problem = mf.database_problem(backup_dir)
+    if problem:
+        raise ConfigError(
+            f"{src} is not a brief store backup: {problem}",
+            "give the folder `brief store backup` wrote",
+        )
+    store_dir = Path(settings.store_dir)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    aside = store_dir.with_name(f"{store_dir.name}.before-restore-{stamp}")
+    manifest = mf.manifest_path(store_dir)
+    with _store_files_locked(store_dir):
+        staging = store_dir.with_name(f".{store_dir.name}.restoring-{stamp}")
+        _copy_store(backup_dir, staging)  # the copy is whole before anything is moved
+        aside.mkdir()
+        for item in list(store_dir.iterdir()):
+            if item.name != "write.lock":
+                item.rename(aside / item.name)
+        for item in list(staging.iterdir()):
+            item.rename(store_dir / item.name)
+        staging.rmdir()
+        if manifest.is_file():
+            manifest.rename(aside / manifest.name)
+        saved = src / manifest.name
+        if saved.is_file():
+            shutil.copy2(saved, manifest)
+    _forget_open_stores()
+    return {
+        "restored": str(src),
+        "previous": str(aside),
+        **{
+            k: (mf.read_manifest(store_dir) or {}).get(k)
+            for k in ("paper_versions", "chunks", "claims")
+        },
+    }

@@ -136,3 +136,25 @@ def test_a_killed_reindex_loses_no_collection(
     assert again.exit_code == 0, again.output
     assert json.loads(run("store", "stats", "--json").stdout) == stored
     assert run("store", "check").exit_code == 0
+
+
+def test_backup_and_restore_bring_a_damaged_store_back(
+    brief_home: Path, stored: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup = tmp_path / "backup"
+    made = run("store", "backup", str(backup), "--json")
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.stdout)["paper_versions"] == 3
+    assert run("store", "backup", str(backup)).exit_code != 0  # never over an earlier one
+    database = brief_home / "store" / "chroma.sqlite3"
+    database.write_bytes(b"\0" * database.stat().st_size)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    one_line_exit_2(run("store", "stats"), "the store is damaged")
+    restored = run("store", "restore", str(backup), "--json")
+    assert restored.exit_code == 0, restored.output
+    previous = Path(json.loads(restored.stdout)["previous"])
+    assert (previous / "chroma.sqlite3").read_bytes()[:16] == b"\0" * 16  # kept aside
+    assert json.loads(run("store", "stats", "--json").stdout) == stored
+    assert run("store", "check").exit_code == 0
+    bad = run("store", "restore", str(tmp_path / "nothing-here"))
+    assert bad.exit_code == 2 and "is not a brief store backup" in bad.stderr

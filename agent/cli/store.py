@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -205,6 +206,48 @@ def check(json_out: bool = typer.Option(False, "--json", help="Print one JSON ob
             if not c["ok"]:
                 error_line(f"{c['name']}: {c['detail']}")
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+@store_app.command()
+def backup(
+    dest: Path = typer.Argument(..., help="A new or empty folder for the copy."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Copy the local store and its manifest into a folder (consistent while others read)."""
+    from agent.cli.output import print_json, stdout
+    from agent.settings import load_settings
+    from store.maintenance import backup_store
+
+    info = backup_store(load_settings(), dest)
+    if json_out:
+        print_json(info)
+        return
+    stdout().print(
+        f"backed up {info['paper_versions']} paper versions, {info['chunks']} chunks and "
+        f"{info['claims']} claims to {info['backup']}",
+        highlight=False,
+    )
+
+
+@store_app.command()
+def restore(
+    src: Path = typer.Argument(..., help="A folder written by `brief store backup`."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Replace the local store with a backup; the current one is moved aside, not deleted."""
+    from agent.cli.output import print_json, stdout
+    from agent.settings import load_settings
+    from store.maintenance import restore_store
+
+    info = restore_store(load_settings(), src)
+    if json_out:
+        print_json(info)
+        return
+    stdout().print(
+        f"restored {info['paper_versions']} paper versions from {info['restored']}; "
+        f"the previous store is in {info['previous']}",
+        highlight=False,
+    )
 
 
 @store_app.command()
