@@ -189,14 +189,15 @@ class StreamCleaner:
 MASK = "***"
 _SECRET_ENV = re.compile(r"(?:^|_)(?:API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD)$", re.I)
 _USERINFO = re.compile(r"(?<=://)[^\s/?#@:'\"<>]+(?::[^\s/?#@'\"<>]*)?@")
-_BEARER = re.compile(r"(?<=\bBearer )[A-Za-z0-9._~+/=-]{6,}", re.I)
+# a token: long and with a digit, so prose ("bearer capacity", "Bearer tokens") is kept
+_BEARER = re.compile(r"(?<=\bBearer )(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{16,}")
 _SK_KEY = re.compile(r"\bsk-[A-Za-z0-9_*.-]{16,}")
 _KEY_SAID = re.compile(
     r"(?<=api[ _-]key provided: )\S{6,}|(?<=api[_-]key=)[^\s&'\"]{6,}|(?<=token=)[^\s&'\"]{6,}",
     re.I,
 )
 _registered: set[str] = set()
-MIN_SECRET = 6  # shorter values are not searched for (they would mask ordinary words)
+MIN_SECRET = 8  # shorter values are not searched for (they would mask ordinary words)
 
 
 def register_secret(value: str | None) -> None:
@@ -267,7 +268,7 @@ def redact_bytes(data: bytes) -> bytes:
 # In serialised data only printable ASCII may be masked (a length byte next to a string
 # must never be), and URL passwords are known secrets (`known_secrets`), not a pattern.
 _BYTE_PATTERNS = (
-    re.compile(rb"(?<=Bearer )[A-Za-z0-9._~+/=-]{6,}", re.I),
+    re.compile(rb"(?<=Bearer )(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{16,}"),
     re.compile(rb"\bsk-[A-Za-z0-9_*.-]{16,}"),
 )
 
