@@ -134,15 +134,10 @@ class StoreView:
 
     def page_holding(self, paper_id: str, sentence: str, first: int, last: int) -> int | None:
         """The page in first..last whose text holds the whole `sentence` (whitespace- and
-        hyphenation-insensitive), else the one holding its start; None when none does."""
+        hyphenation-insensitive); None when none does (e.g. it runs across two pages)."""
         whole = _squeeze(sentence)
-        start = whole[:60]
-        pages = [(p, _squeeze(self.page_text(paper_id, p))) for p in range(first, last + 1)]
-        for page, text in pages:
-            if whole and whole in text:
-                return page
-        for page, text in pages:
-            if start and start in text:
+        for page in range(first, last + 1):
+            if whole and whole in _squeeze(self.page_text(paper_id, page)):
                 return page
         return None
 

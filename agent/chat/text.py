@@ -119,15 +119,15 @@ def best_quote(
 
     Returns "" when no sentence shares a term. Long sentences are cut at `max_chars` at a
     word boundary (the cut text is still a verbatim substring of the page). `prose_only`
-    skips captions, table rows and other non-prose lines (`is_prose`) and drops a section
-    heading glued in front of a sentence.
+    skips captions, table rows, other non-prose lines (`is_prose`) and sentences longer than
+    `max_chars`, and drops a section heading glued in front of a sentence.
     """
     terms = content_terms(target)
     best, best_score = "", 0.0
     for sentence in split_sentences(page_text):
-        if prose_only:
+        if prose_only:  # and whole: a "sentence" longer than max_chars is text run together
             sentence = strip_heading(sentence)
-            if not is_prose(sentence):
+            if len(sentence) > max_chars or not is_prose(sentence):
                 continue
         if len(sentence) < 40:
             continue
