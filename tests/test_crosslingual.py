@@ -53,15 +53,20 @@ def test_model_terms_are_added_once() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory, demo_pdfs: list[Path]):
+def demo_home(tmp_path_factory: pytest.TempPathFactory, demo_pdfs: list[Path]) -> Path:
     from test_chat_support import ingest
-
-    from agent.settings import load_settings
-    from store.chroma import open_store
 
     home = tmp_path_factory.mktemp("crosslingual")
     ingest(home, demo_pdfs)
-    store = open_store(load_settings(home=home, embeddings="hash"))
+    return home
+
+
+@pytest.fixture(scope="module")
+def demo_store(demo_home: Path):
+    from agent.settings import load_settings
+    from store.chroma import open_store
+
+    store = open_store(load_settings(home=demo_home, embeddings="hash"))
     yield store
     store.close()
 
@@ -88,3 +93,21 @@ def test_without_the_lexicon_the_same_question_finds_nothing_lexically(
     assert demo_store.search(question, k=3, dense=False)  # expanded: BM25 finds it
     monkeypatch.setattr(store.search, "search_text", lambda q: q)
     assert demo_store.search(question, k=3, dense=False) == []
+
+
+def test_store_search_on_the_command_line_reads_chinese(
+    demo_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from agent.cli.app import app
+
+    monkeypatch.setenv("BRIEF_HOME", str(demo_home))
+    result = CliRunner().invoke(
+        app, ["store", "search", "扩散语言模型的键值缓存", "--json", "--k", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)["hits"]
+    assert hits and hits[0]["arxiv_id"] == "2505.15781"
