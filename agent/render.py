@@ -39,12 +39,13 @@ def one_line(text: str) -> str:
 
 def chinese_name(name: str, known: dict[str, str]) -> str:
     """The Chinese name of a printed institution, when prompts/institutions.yaml has it (the
-    whole name, else the longest known name it starts with), else the name as printed."""
-    low = name.lower().strip()
+    whole name, else the longest known name it contains: "School of CS, Tsinghua University"
+    is 清华大学), else the name as printed."""
+    low = " ".join(name.lower().split())
     if low in known:
         return known[low]
-    heads = [k for k in known if low.startswith(k + ",") or low.startswith(k + " ")]
-    return known[max(heads, key=len)] if heads else name
+    inside = [k for k in known if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", low)]
+    return known[max(inside, key=len)] if inside else name
 
 
 def institutions_text(names: list[str], lang: str) -> str:

@@ -59,6 +59,9 @@ def row_of(
         hits(direction, result["paper"])[:3] if direction else []
     )
     summary = ("、" if lang == "zh" else ", ").join(words) or common.group_label(direction, lang)
+    gist = " ".join(str(result.get("draft", {}).get("method", "")).split())
+    if lang == "zh" and gist and not gist.startswith("「"):  # the method in a Chinese phrase
+        summary = gist
     team = institutions_text(entry["institutions"], lang) or "NA"
     link = common.title_link(result, cell(entry["title"]))
     return f"| {day} | {cell(summary)} | {link} | {cell(team)} | {cell(entry['sentence'])} |"

@@ -74,7 +74,9 @@ def chart(table: list[dict[str, Any]], lang: str, tr: Trace) -> str:
     now = ", ".join(str(d["total"]["current"]) for d in shown)
     before = ", ".join(str(d["total"]["previous"]) for d in shown)
     top = max(max(d["total"]["current"], d["total"]["previous"]) for d in shown)
-    title = _t(lang, "各方向论文数：本期与上期", "Papers per direction: this period and the previous")
+    title = _t(
+        lang, "各方向论文数：本期与上期", "Papers per direction: this period and the previous"
+    )
     block = "\n".join(
         [
             "```mermaid",
@@ -166,6 +168,10 @@ def trends_fields(
         summary.append(
             tr.count(text, {"papers": t["papers"], "previous_papers": t["previous_papers"]})
         )
+        reason = common.numbered_results(best[0]["result"]) if best else []
+        if reason:  # why the direction is worth reading now: its representative's result
+            why = _t(lang, "- 依据：", "- Why: ") + claim_text(reason[0], lang)
+            summary.append(tr.claims(why, best[0]["result"]["key"], reason[:1]))
     now = facts["current_window"]
     this_window = (date.fromisoformat(now[0]), date.fromisoformat(now[1]))
     legend = "> " + heat.legend(this_window, prev_window, lang)
