@@ -22,7 +22,7 @@ FRAME = {
         "citations": "({n} citations: /sources, /why N)",
     },
     "zh": {
-        "header": "已存论文中最相关的原文（英文原句，页码为原文所在页）：",
+        "header": "已存论文中最相关的原文（原句摘录，页码为原句所在页）：",
         "not_found": NOT_FOUND_ZH,
         "sources": "来源：",
         "citations": "（{n} 条引用：/sources 查看来源，/why N 查看第 N 句的依据）",

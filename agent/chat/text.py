@@ -71,6 +71,8 @@ _BOILERPLATE = re.compile(
     r"https?://|www\.|\{|\}|∗|†|‡",
     re.IGNORECASE,
 )
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_CAPTION_ZH = re.compile(r"^(?:图|表|算法)\s*\d")
 _MATH = re.compile(r"[=∈∑∏≤≥≈∝→←∀∃∇∂]")
 _NUMERIC = re.compile(r"^[-+–±×x(]*[\d.,]+[%×x)]*$")
 # "6 Conclusion and future work We introduced ...": a section heading the extractor glued to
@@ -93,6 +95,14 @@ def is_prose(sentence: str) -> bool:
     at a chunk boundary."""
     text = sentence.strip()
     tokens = text.split()
+    letters_all = sum(c.isalpha() for c in text)
+    if len(_CJK_CHAR.findall(text)) * 3 >= letters_all > 0:  # Chinese prose
+        return (
+            len(text) >= 15
+            and bool(re.search(r"[。！？.!?]$", text))
+            and not _CAPTION_ZH.match(text)
+            and not _BOILERPLATE.search(text)
+        )
     if len(tokens) < 6 or not text[0].isupper() and not text[0].isdigit():
         return False
     if not re.search(r"[.!?。！？)\]]$", text):
