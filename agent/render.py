@@ -55,8 +55,7 @@ def institutions_text(names: list[str], lang: str) -> str:
         known = institution_names()
         shown = list(dict.fromkeys(chinese_name(n, known) for n in names))
         return "、".join(shown[:3]) + ("等" if len(shown) > 3 else "")
-    shown = ", ".join(names[:3])
-    return shown + (" et al." if len(names) > 3 else "")
+    return ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
 
 
 def entry(

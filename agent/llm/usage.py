@@ -220,12 +220,7 @@ class UsageCallback(BaseCallbackHandler):
             model, estimate_in, local, start = self._pending.pop(
                 run_id, ("unknown", 0, False, time.monotonic())
             )
-        where = {
-            "local": local,
-            "item": self.item,
-            "attempt": self.attempt,
-            "seconds": time.monotonic() - start,
-        }
+        seconds = time.monotonic() - start
         usage = None
         text = ""
         if response.generations and response.generations[0]:
@@ -237,11 +232,27 @@ class UsageCallback(BaseCallbackHandler):
                 text += "".join(str(call["args"]) for call in message.tool_calls)
         if usage and (usage.get("input_tokens") or usage.get("output_tokens")):
             self.tracker.record(
-                self.agent, model, usage["input_tokens"], usage["output_tokens"], False, **where
+                self.agent,
+                model,
+                usage["input_tokens"],
+                usage["output_tokens"],
+                False,
+                local=local,
+                item=self.item,
+                attempt=self.attempt,
+                seconds=seconds,
             )
         else:
             self.tracker.record(
-                self.agent, model, estimate_in, estimate_tokens(text), True, **where
+                self.agent,
+                model,
+                estimate_in,
+                estimate_tokens(text),
+                True,
+                local=local,
+                item=self.item,
+                attempt=self.attempt,
+                seconds=seconds,
             )
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:

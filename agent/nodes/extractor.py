@@ -83,7 +83,7 @@ def _draft(sent: Sentence, kind: str, phrase: str, lang: str) -> ClaimDraft:
     """A claim quoting its sentence as printed, with the model's phrase."""
     phrase = phrase.strip()
     return ClaimDraft(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         statement=extractive.statement_of(sent.text) if lang == "zh" else phrase,
         statement_zh=phrase if lang == "zh" else "",
         quote=sent.text,

@@ -112,8 +112,8 @@ def phrases_schema(sentences: tuple[str, ...], lang: str) -> type[PaperPhrases]:
         "PaperPhrases",
         __base__=PaperPhrases,
         __doc__=PaperPhrases.__doc__,
-        phrases=(
-            tuple.__class_getitem__(tuple(items)),
+        phrases=(  # a tuple type built at run time: one item schema per sentence
+            tuple.__class_getitem__(tuple(items)),  # type: ignore[arg-type]
             Field(description=PaperPhrases.model_fields["phrases"].description),
         ),
     )
@@ -147,7 +147,7 @@ def picks_schema(sentences: int, lang: str) -> type[PaperPicks]:
         __base__=PaperPicks,
         __doc__=PaperPicks.__doc__,
         claims=(
-            list[pick],  # type: ignore[valid-type]
+            list[pick],
             Field(
                 min_length=min(PICKS[0], sentences),
                 max_length=PICKS[1],

@@ -209,7 +209,7 @@ def write(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
         draft = extractive_draft(
             claims, lang, paper.title, services.glossary(ctx.settings.glossary)
         )
-        stats = {}
+        stats: dict[str, int] = {}
     elif ctx.lean:
         draft = composed_draft(claims, lang)
         stats = {}
