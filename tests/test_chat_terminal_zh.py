@@ -44,6 +44,10 @@ def test_a_chinese_conversation_keeps_its_paper_and_its_language(spawn, home: Pa
         assert papers == {DKV}, (turn, answer)
         assert "Most relevant passages" not in answer and "citations:" not in answer
         child.expect("zh>")
+    child.sendline("/why 1")
+    child.expect("第 1 句：")
+    child.expect(r"\[arXiv:2505\.15781 p\.\d+\] “")
+    child.expect("zh>")
     out = home / "zh.md"
     child.sendline(f"/save {out}")
     child.expect("saved")

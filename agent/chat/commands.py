@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.chat import actions
-from agent.chat.language import sources_lines
+from agent.chat.language import frame, sources_lines
 from agent.chat.session import ChatSession
 from agent.chat.text import collapse
 from agent.chat.transcript import save_markdown, to_markdown
@@ -72,10 +72,11 @@ def cmd_why(session: ChatSession, arg: str, say: Say) -> None:
     except (ValueError, IndexError):
         say(f"/why takes a sentence number from 1 to {len(sentences)}, e.g. /why 1")
         return
-    say(f"sentence {number}: {sentence}")
+    words = frame(answer.question)
+    say(words["why"].format(n=number, sentence=sentence))
     cited = [c for c in answer.citations if c.sentence == number]
     if not cited:
-        say("  it cites nothing.")
+        say(words["cites_nothing"])
     for c in cited:
         prefix = "" if c.arxiv_id.startswith("sha256:") else "arXiv:"
         say(f"  [{prefix}{c.arxiv_id} p.{c.page}] “{c.quote}”")

@@ -20,12 +20,16 @@ FRAME = {
         "not_found": NOT_FOUND,
         "sources": "Sources:",
         "citations": "({n} citations: /sources, /why N)",
+        "why": "sentence {n}: {sentence}",
+        "cites_nothing": "  it cites nothing.",
     },
     "zh": {
         "header": "已存论文中最相关的原文（原句摘录，页码为原句所在页）：",
         "not_found": NOT_FOUND_ZH,
         "sources": "来源：",
         "citations": "（{n} 条引用：/sources 查看来源，/why N 查看第 N 句的依据）",
+        "why": "第 {n} 句：{sentence}",
+        "cites_nothing": "  这句没有引用。",
     },
 }
 
