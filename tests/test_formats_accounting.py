@@ -111,9 +111,13 @@ def test_stored_papers_are_briefed_offline_by_any_key(
     # title words find the report; a reference matching nothing is refused with the fix
     by_title = cli("deepdive", "paged key value memory", "--date", "2026-03-01")
     assert by_title["papers"] + len(by_title["failures"]) == 1
+    unstored = CliRunner().invoke(app, ["deepdive", "2407.00079", "--json"])  # not stored
+    assert "stored papers without an arXiv id are named by key or title" in str(unstored.exception)
     wrong = CliRunner().invoke(app, ["deepdive", "no such paper title", "--json"])
     assert wrong.exit_code != 0 and "title words" in f"{wrong.output}{wrong.exception}"
 
+    day = cli("daily", "--from-store", "--date", "2025-03-01")
+    assert day["papers"] + len(day["failures"]) == 1  # the report's CreationDate
     weekly = cli("weekly", "--from-store")
     briefed = {f["item"] for f in weekly["failures"]}
     assert weekly["papers"] + len(briefed) == 3 and weekly["downloads"] == 0

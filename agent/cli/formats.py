@@ -103,24 +103,37 @@ def register(app: typer.Typer) -> None:
         demo: bool = typer.Option(
             False, "--demo", help="Use the bundled CC BY demo papers (offline)."
         ),
+        from_store: bool = typer.Option(
+            False, "--from-store", help="Stored papers dated that day (brief ingest), offline."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
         fmt: str = typer.Option("md", "--format", help=FORMAT_HELP),
     ) -> None:
         """Write one day's paper report (the weekly format over a one-day window)."""
+        from agent.errors import ConfigError
         from agent.formats import service
-        from agent.sources.window import parse_day
+        from agent.sources.window import parse_day, today
 
         settings = settings_for(model, lang)
         check_outputs(fmt, [])
+        if from_store and demo:
+            raise ConfigError("--from-store cannot be combined with --demo", "use one")
         with paper_bar() as on_event:
-            result = service.daily(
-                settings,
-                topic=topic,
-                day=parse_day(day, "--date") if day else None,
-                demo=demo,
-                out=out,
-                on_event=on_event,
-            )
+            if from_store:
+                when = parse_day(day, "--date") if day else today()
+                result = service.weekly_from_store(
+                    settings, topic=topic, start=when, end=when, kind="daily", out=out,
+                    on_event=on_event,
+                )  # fmt: skip
+            else:
+                result = service.daily(
+                    settings,
+                    topic=topic,
+                    day=parse_day(day, "--date") if day else None,
+                    demo=demo,
+                    out=out,
+                    on_event=on_event,
+                )
         finish(result, as_json, fmt, [], settings.lang)
 
     @app.command()

@@ -176,7 +176,13 @@ def fetch_ids(settings: Any, store: Any, ids: list[str], progress: Any = None) -
     missing = [i for i in ids if not store.has_paper(i)]
     if not missing:
         return picked
-    candidates = search_ids(settings, missing)
+    from agent.errors import FetchError
+
+    try:
+        candidates = search_ids(settings, missing)
+    except FetchError as exc:  # arXiv unreachable: these ids fail, stored papers carry on
+        picked.failures += [{"item": i, "stage": "search", "reason": str(exc)} for i in missing]
+        return picked
     seen = {c.arxiv_id for c in candidates}
     picked.failures += [
         {"item": i, "stage": "search", "reason": "arXiv returned no paper for this id"}
@@ -228,6 +234,13 @@ def select_ids(
         if store.get_paper(i) is None and i not in failed:
             reason = "not in the store after fetching"
             fetched.failures.append({"item": i, "stage": "store", "reason": reason})
+    unkeyed = [p for p in store.list_papers() if not p.arxiv_id] if fetched.failures else []
+    if unkeyed:  # the id may be one of them: their PDFs print none
+        hint = "; stored papers without an arXiv id are named by key or title, e.g. " + ", ".join(
+            f"{p.key} ({p.title[:40]})" for p in unkeyed[:3]
+        )
+        for failure in fetched.failures:
+            failure["reason"] += hint
     picked.failures = failures + fetched.failures + picked.failures
     picked.downloads = fetched.downloads
     return picked
