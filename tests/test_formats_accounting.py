@@ -80,8 +80,10 @@ def ingest(folder: Path) -> list[dict[str, Any]]:
 
 
 def test_stored_papers_are_briefed_offline_by_any_key(
-    tmp_path: Path, demo_pdfs: list[Path]
+    tmp_path: Path, demo_pdfs: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # arXiv is a closed local port: an id that is not stored fails without leaving the host
+    monkeypatch.setenv("BRIEF_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
     folder = tmp_path / "mine"
     folder.mkdir()
     for pdf in demo_pdfs[:2]:
