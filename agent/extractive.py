@@ -172,7 +172,7 @@ def _score(sentence: str, kind: str) -> int:
     low = sentence.lower()
     score = sum(3 for cue in CUES[kind] if cue in low)
     if kind == "result" and score:
-        score += sum(3 for n in numbers_in(sentence) if n.endswith(("%", "×", "x", "倍")))
+        score += sum(3 for n in numbers_in(sentence) if n.lower().endswith(("%", "×", "x", "倍")))
     if len(sentence) > 250:
         score -= 2
     if len(sentence) > 350 or re.search(r"corresponding author|\b(19|20)\d\d\)", low):
@@ -190,9 +190,13 @@ def extract_claims(pages: list[str], abstract: str = "", limit: int = 6) -> list
     if abstract and not pool:
         pool = [Sentence(s, 1, "abstract") for s in split_sentences(abstract)]
     pool += sentences(pages, ("conclusion",)) + sentences(pages, ("introduction",))
+    pool = [s for s in pool if is_prose(s.text)]  # no footnote, caption, table row, header
     plan = (("problem", 1), ("method", 2), ("result", 3), ("limitation", 1))
     kinds = [kind for kind, _ in plan]
     scores = [{kind: _score(sent.text, kind) for kind in kinds} for sent in pool]
+    for sc, sent in zip(scores, pool, strict=True):  # the abstract's figures are the headline
+        if sent.section in ("abstract", "front") and sc["result"] and numbers_in(sent.text):
+            sc["result"] += 4
 
     # each sentence belongs to the kind it reads most like ("We show that X reduces memory
     # by 75%" is a result more than a method); a kind left empty may then take a leftover

@@ -107,6 +107,19 @@ def paper_block(
                 f"- Read alongside this issue's papers in the same direction: {names}",
             )
         )
+    if not ideas:  # what this paper offers to borrow or to test, from its own claims
+        borrow = common.by_kind(result, "method")[:1]
+        test = common.numbered_results(result)[:1]
+        for claims, zh, en in (
+            (borrow, "- 可借鉴的做法：", "- An approach to borrow: "),
+            (
+                test,
+                "- 值得在你的模型与任务上复核的结果：",
+                "- A result worth re-checking on your models and tasks: ",
+            ),
+        ):
+            if claims:
+                ideas.append(tr.claims(_t(lang, zh, en) + claim_text(claims[0], lang), key, claims))
     if not ideas:
         ideas.append(
             _t(
