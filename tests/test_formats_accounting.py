@@ -219,3 +219,20 @@ def test_the_corpus_is_accounted_for_and_deep_dives_work_offline(
     assert deep["downloads"] == 0
     left = {f["item"] for f in deep["failures"]}
     assert deep["papers"] + len(left) == 18 and deep["papers"] >= 15
+
+
+def test_slides_are_listed_as_not_a_paper_not_briefed(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    slide = [(28, "KVCache reuse"), (20, "Prefix sharing cuts the prefill time"), (20, "2.1x")]
+    text_pdf(folder / "deck.pdf", [slide] * 5, size=(960, 540))
+    text_pdf(folder / "paged-report.pdf", [REPORT], info={"CreationDate": "D:20250301"})
+    result = CliRunner().invoke(app, ["ingest", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert any("deck.pdf: not a paper: looks like a slide deck" in w for w in report["warnings"])
+    weekly = cli("weekly", "--from-store")
+    kinds = {f["stage"]: f["reason"] for f in weekly["failures"]}
+    assert kinds["kind"].startswith("not a paper: looks like a slide deck (5 of 5 pages")
+    text, _ = read_brief(weekly)
+    assert "not a paper" in text

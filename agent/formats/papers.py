@@ -126,12 +126,27 @@ def with_pdf(settings: Any, papers: list[Paper]) -> Selection:
     picked = Selection()
     for paper in papers:
         path = pdf_file(settings, paper)
+        kind = not_a_paper(path, paper) if path is not None else ""
         if path is None:
             reason = "stored, but its PDF is gone from disk and the PDF cache"
             picked.failures.append({"item": paper.key, "stage": "select", "reason": reason})
+        elif kind:
+            reason = f"not a paper: {kind}; not briefed"
+            picked.failures.append({"item": paper.key, "stage": "kind", "reason": reason})
         else:
             picked.papers.append(paper.model_copy(update={"pdf_path": str(path)}))
     return picked
+
+
+def not_a_paper(path: Path, paper: Paper) -> str:
+    """Why a stored PDF is slides or a poster (its page shapes, its abstract), '' for a paper.
+    Papers from the arXiv feed are papers."""
+    if paper.source in ("arxiv", "demo"):
+        return ""
+    from agent.sources.pdfmeta import not_a_paper as shape
+    from agent.sources.pdftext import RawDocument, page_sizes
+
+    return shape(RawDocument(pages=[], lines=[], sizes=page_sizes(path)), None, paper.abstract)
 
 
 def store_demo(settings: Any, store: Any, ids: list[str] | None = None) -> list[str]:

@@ -335,20 +335,22 @@ def _finish(text: str, compounds: set[str]) -> str:
 LETTER_AREA = 612 * 792
 
 
-def not_a_paper(doc: RawDocument, pages: list[str], abstract: str) -> str:
+def not_a_paper(doc: RawDocument, pages: list[str] | None, abstract: str) -> str:
     """Why the document looks like slides or a poster rather than a paper ('' when it does
-    not): most pages landscape with little text each and no abstract (a slide deck), or one
-    or two pages of at least four letter pages' area (a poster)."""
+    not): most pages landscape with little text each (not checked without `pages`) and no
+    abstract (a slide deck), or one or two pages of at least four letter pages' area (a
+    poster)."""
     sizes = [(w, h) for w, h in doc.sizes if w > 0 and h > 0]
-    if not sizes or not pages:
+    if not sizes:
         return ""
     landscape = sum(1 for w, h in sizes if w > 1.15 * h)
-    chars = sorted(len(p.strip()) for p in pages)
-    median = chars[len(chars) // 2]
+    chars = sorted(len(p.strip()) for p in pages) if pages else []
+    median = chars[len(chars) // 2] if chars else 0
     if len(sizes) >= 3 and landscape >= 0.6 * len(sizes) and median < 1500 and not abstract:
+        text = f", about {median} characters a page" if chars else ""
         return (
-            f"looks like a slide deck ({landscape} of {len(sizes)} pages landscape, "
-            f"about {median} characters a page, no abstract)"
+            f"looks like a slide deck ({landscape} of {len(sizes)} pages landscape{text}, "
+            "no abstract)"
         )
     if len(sizes) <= 2 and max(w * h for w, h in sizes) >= 4 * LETTER_AREA:
         w, h = max(sizes, key=lambda s: s[0] * s[1])

@@ -114,6 +114,20 @@ def check_file(path: Path) -> None:
 # --- pdfium -----------------------------------------------------------------------------
 
 
+def page_sizes(path: Path) -> list[tuple[float, float]]:
+    """(width, height) in points of every page, without reading any text ([] if unreadable)."""
+    try:
+        doc = _pdfium_open(path)
+    except Exception:  # noqa: BLE001 - the caller reads the file properly and reports it
+        return []
+    try:
+        return [doc.get_page_size(i) for i in range(len(doc))]
+    except Exception:  # noqa: BLE001
+        return []
+    finally:
+        doc.close()
+
+
 def _pdfium_open(path: Path) -> Any:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
