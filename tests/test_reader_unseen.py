@@ -85,3 +85,11 @@ def test_author_blocks_of_tech_reports_and_footnoted_names(tmp_path: Path) -> No
         ["Alice Example", "Bob Smith", "Carol Jones"],
         ["Example University, Paris, France", "Acme AI Lab, Beijing, China"],
     )
+
+    spaced = [
+        title,
+        (11, "Alice Example 1 , Bob Smith 2 , Carol Jones 1"),
+        (10, "1 Example University"),
+        (10, "2 Acme Research"),
+    ]  # a marker set apart from the institution is not a section number
+    assert people(tmp_path, spaced)[1] == ["Example University", "Acme Research"]

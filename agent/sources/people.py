@@ -161,8 +161,8 @@ def _join_affil(lines: list[str]) -> str:
 def _block(lines: list[LineInfo], title_idx: list[int], abstract: int | None) -> list[LineInfo]:
     """Lines between the title and the abstract (or the first section)."""
     block = _raw_block(lines, title_idx, abstract)
-    for i, line in enumerate(block):
-        if _SECTION_START.match(line.text):
+    for i, line in enumerate(block):  # '1 Example University' is a footnoted affiliation
+        if _SECTION_START.match(line.text) and not is_affiliation(line.text):
             return block[:i]
     return block
 
