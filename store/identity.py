@@ -31,18 +31,22 @@ def same_title(a: str, b: str) -> bool:
 
 
 def conflict(
-    paper: Paper, existing: dict[str, Any] | None, family: dict[str, dict[str, Any]]
+    paper: Paper,
+    existing: dict[str, Any] | None,
+    family: dict[str, dict[str, Any]],
+    check_titles: bool = True,
 ) -> str:
     """Why `paper` cannot be stored under its printed id, "" when it can.
 
     `existing` is the stored record of the same key, `family` the stored records of its
-    other versions (store metadata: sha256, title, complete).
+    other versions (store metadata: sha256, title, complete). `check_titles` is false for
+    a PDF downloaded from arXiv for that very id: arXiv may retitle a new version.
     """
     if not paper.arxiv_id:
         return ""
     if existing and existing.get("complete") and existing.get("sha256") != paper.sha256:
         return f"arXiv:{paper.key} is stored already from a different file"
-    for key, meta in sorted(family.items()):
+    for key, meta in sorted(family.items()) if check_titles else ():
         if meta.get("sha256") == paper.sha256:
             continue  # the same file under another version number (a feed's correction)
         if not same_title(paper.title, str(meta.get("title") or "")):

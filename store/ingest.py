@@ -66,7 +66,7 @@ def store_parsed_keyed(
                     k: m for k, m in seen.items() if m["family"] == printed.family
                 }
                 existing = versions.pop(printed.key, None)
-                if conflict(printed, existing, versions):
+                if conflict(printed, existing, versions, check_titles=source != "arxiv"):
                     parsed, candidate = as_candidate(parsed), True
             paper = parsed.paper.model_copy(deep=True)
             paper.source = source or paper.source

@@ -127,3 +127,27 @@ def test_a_forged_id_never_replaces_the_stored_paper(demo_pdfs: list[Path], tmp_
     forged = [c for c in data["citations"] if "Zorblax" in c["quote"]]
     assert all(c["arxiv_id"].startswith("sha256:") for c in forged), forged
     assert "[arXiv:2508.14148" not in data["answer"]
+
+
+def test_arxiv_may_retitle_a_new_version_but_not_replace_a_file(
+    demo_pdfs: list[Path], tmp_path: Path
+) -> None:
+    """A PDF downloaded from arXiv for its id may carry a new title in a new version; the
+    same version from another file is still kept apart."""
+    from agent.sources.pdf import read_pdf
+    from store.ingest import store_parsed_keyed
+
+    real_pdf = next(p for p in demo_pdfs if p.name.startswith("2508.14148"))
+    store = open_store(load_settings())
+    try:
+        [(status, _)] = store_parsed_keyed(store, [read_pdf(real_pdf)])
+        assert status == "added"
+        v3 = read_pdf(forged_pdf(tmp_path / "v3.pdf", "2508.14148v3", "A Retitled Version"))
+        same = read_pdf(forged_pdf(tmp_path / "v2.pdf", REAL, "A Retitled Version"))
+        assert store_parsed_keyed(store, [v3], source="pdf")[0][0] == "candidate"
+        assert store_parsed_keyed(store, [same], source="arxiv")[0][0] == "candidate"
+        assert store_parsed_keyed(store, [v3], source="arxiv") == [("new_version", "2508.14148v3")]
+        stored = store.get_paper(REAL)
+        assert stored is not None and stored.page_count > 1
+    finally:
+        store.close()
