@@ -254,4 +254,12 @@ def sidecar(
                 "source": {"quote": e["abstract"], "page": 1},
             }
         )
+    for number, line in enumerate(lines, 1):  # the paper count line, and what it counts
+        if line.startswith(("论文计数:", "Paper count:")):
+            counted = {"how": "papers briefed and papers left out in this run",
+                       "papers": [e["key"] for e in entries]}  # fmt: skip
+            sentences.append(
+                {"line": number, "text": line, "paper": "", "kind": "count", "claims": [],
+                 "source": counted}  # fmt: skip
+            )
     return {"sentences": sentences}

@@ -68,7 +68,7 @@ def test_crash_then_resume_completes_without_redoing_or_duplicating() -> None:
     assert all(n == 1 for (agent, _), n in judge.calls.items() if agent == "extractor")
     assert result["papers"] == 3 and not result["failures"]
     side = json.loads(Path(result["sidecar"]).read_text(encoding="utf-8"))
-    papers = [s["paper"] for s in side["sentences"] if s.get("kind") != "abstract"]
+    papers = [s["paper"] for s in side["sentences"] if s.get("kind") not in ("abstract", "count")]
     assert len(papers) == len(set(papers)) == 3
     store = open_run_store(settings)
     for key in papers:

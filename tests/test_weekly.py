@@ -79,8 +79,10 @@ def test_weekly_demo_end_to_end_offline_extractive(tmp_path: Path) -> None:
     assert summary["claims_verified"] >= 6
     side = json.loads(Path(summary["sidecar"]).read_text(encoding="utf-8"))
     lines = text.splitlines()
-    sentences = [s for s in side["sentences"] if s.get("kind") != "abstract"]
+    sentences = [s for s in side["sentences"] if s.get("kind") not in ("abstract", "count")]
     assert len(sentences) == 3
+    (count,) = [s for s in side["sentences"] if s.get("kind") == "count"]
+    assert lines[count["line"] - 1] == count["text"] and "3 + 0 = 3" in count["text"]
     for s in sentences:
         assert lines[s["line"] - 1] == s["text"]
         assert s["claims"], s
