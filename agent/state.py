@@ -81,3 +81,15 @@ class PaperState(PaperOutput, total=False):
     feedback: list[str]  # the reviewer's reasons for a rewrite
     review_rounds: int
     done: bool
+
+
+def paper_failed(item: str, stage: str, reason: str) -> dict[str, Any]:
+    """The update that ends one paper's branch at `stage` (read, extract, critic, write):
+    its failure record for the brief's list of what was left out, and nothing left for the
+    critic or the extractor."""
+    return {
+        "failures": [{"item": item, "stage": stage, "reason": reason}],
+        "pending": [],
+        "rejected": [],
+        "done": True,
+    }

@@ -124,6 +124,23 @@ class Claim(BaseModel):
     extractor: str = Field("extractive", description="model name or 'extractive'")
     created_at: datetime = Field(default_factory=utcnow)
 
+    @classmethod
+    def from_draft(cls, draft: Any, paper: Paper, extractor: str = "extractive") -> Claim:
+        """A pending claim of `paper` from an extractor's draft (anything with kind,
+        statement, statement_zh, quote, page and numbers: agent.nodes.schemas.ClaimDraft),
+        labelled with the extractor that wrote it."""
+        return cls(
+            paper_key=paper.key,
+            arxiv_id=paper.arxiv_id,
+            kind=draft.kind,
+            statement=draft.statement,
+            statement_zh=draft.statement_zh,
+            quote=draft.quote,
+            page=draft.page,
+            numbers=list(draft.numbers),
+            extractor=extractor,
+        )
+
     @property
     def claim_id(self) -> str:
         """Stable id; a model's claim on the same sentence as an extractive one (or another

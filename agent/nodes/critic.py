@@ -13,10 +13,10 @@ from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from agent.context import Context
-from agent.grounding.entail import phrase_reasons
+from agent.grounding.critic import judge
 from agent.nodes import services
 from agent.nodes.schemas import Verdicts
-from agent.state import PaperState
+from agent.state import PaperState, paper_failed
 from store.schemas import Claim, Paper
 
 
@@ -47,43 +47,27 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx.check_fault("critic", paper.key)
     pages = ctx.pages(paper.key)
     pending = [Claim.model_validate(c) for c in state.get("pending", [])]
-    passed: list[Claim] = []
-    rejected: list[Claim] = []
     lang = state.get("lang", "zh")
-    evidence = f"{paper.title}\n{paper.abstract}".lower()
     prompt = "extractor.phrases.md" if ctx.lean else "extractor.system.md"
     instructions = services.render_prompt(prompt, lang=lang) if ctx.model is not None else ""
-    for claim in pending:
-        reasons = services.check_claim(claim, pages, paper)
-        if ctx.model is not None:
-            reasons += phrase_reasons(
-                claim, f"{claim.quote.lower()}\n{evidence}", lang, instructions
-            )
-        target = rejected if reasons else passed
-        target.append(claim.model_copy(update={"reasons": reasons}))
-    stats: dict[str, int] = {}
-    if passed and ctx.model is not None and not ctx.lean:
-        try:
-            judged = entailment(ctx, passed)
-        except Exception as exc:
-            if services.is_fatal(exc):
-                raise
-            ctx.event("failed", f"{paper.key}: {exc}")
-            return {
-                "failures": [{"item": paper.key, "stage": "critic", "reason": str(exc)}],
-                "pending": [],
-                "rejected": [],
-                "done": True,
-            }
-        stats["llm_calls"] = 1
-        rejected += [
-            c.model_copy(update={"reasons": [judged[i]]})
-            for i, c in enumerate(passed)
-            if i in judged
-        ]
-        passed = [c for i, c in enumerate(passed) if i not in judged]
-    verified = [c.model_copy(update={"status": "verified"}) for c in passed]
-    rejected = [c.model_copy(update={"status": "rejected"}) for c in rejected]
+    judge_entailment = ctx.model is not None and not ctx.lean
+    try:
+        verdict = judge(
+            pending,
+            pages,
+            paper,
+            lang=lang,
+            model_claims=ctx.model is not None,
+            instructions=instructions,
+            entail=(lambda claims: entailment(ctx, claims)) if judge_entailment else None,
+        )
+    except Exception as exc:
+        if services.is_fatal(exc):
+            raise
+        ctx.event("failed", f"{paper.key}: {exc}")
+        return paper_failed(paper.key, "critic", str(exc))
+    stats: dict[str, int] = {"llm_calls": 1} if verdict.asked else {}
+    verified, rejected = verdict.passed, verdict.rejected
     ctx.writer.save_claims(verified + rejected)
     rounds = state.get("rounds", 0) + 1
     retry = ctx.model is not None and rounds <= ctx.settings.max_critic_rounds and bool(rejected)

@@ -30,7 +30,7 @@ from agent.nodes.schemas import (
     phrases_schema,
     picks_schema,
 )
-from agent.state import PaperState
+from agent.state import PaperState, paper_failed
 from store.schemas import Claim, Paper
 
 TOKENS_PER_PICK = 24  # JSON keys, sentence number and kind of one pick
@@ -152,30 +152,12 @@ def extract(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
             if services.is_fatal(exc):
                 raise
             ctx.event("failed", f"{paper.key}: {exc}")
-            return {
-                "failures": [{"item": paper.key, "stage": "extract", "reason": str(exc)}],
-                "pending": [],
-                "rejected": [],
-                "done": True,
-            }
+            return paper_failed(paper.key, "extract", str(exc))
         stats["llm_calls"] = 1
     label = ctx.extractor(state.get("lang", "zh"))
     known = {c["claim_id"] for c in state.get("claims", []) if "claim_id" in c}
     known |= {Claim.model_validate(c).claim_id for c in state.get("claims", [])}
-    drafts = [
-        Claim(
-            paper_key=paper.key,
-            arxiv_id=paper.arxiv_id,
-            kind=d.kind,
-            statement=d.statement,
-            statement_zh=d.statement_zh,
-            quote=d.quote,
-            page=d.page,
-            numbers=d.numbers,
-            extractor=label,
-        )
-        for d in found
-    ]
+    drafts = [Claim.from_draft(d, paper, label) for d in found]
     unique = {c.claim_id: c for c in drafts if c.claim_id not in known}  # stated twice: once
     pending = [c.model_dump(mode="json") for c in unique.values()]
     update: dict[str, Any] = {"pending": pending, "rejected": [], "counts": stats}

@@ -13,7 +13,7 @@ from langgraph.runtime import Runtime
 from agent.context import Context
 from agent.extractive import Sentence, candidate_sentences, claim_sentences
 from agent.nodes import cache, services
-from agent.state import PaperState
+from agent.state import PaperState, paper_failed
 from store.identity import as_candidate
 from store.schemas import Paper
 
@@ -81,7 +81,7 @@ def read(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
         if services.is_fatal(exc):
             raise
         ctx.event("failed", f"{name}: {exc}")
-        return {"failures": [{"item": name, "stage": "read", "reason": str(exc)}], "done": True}
+        return paper_failed(name, "read", str(exc))
     assert paper is not None  # parsed above when it was not stored
     paper = _fill(paper, task)
     reused = services.stored_claims(ctx.store, paper.key, "verified")

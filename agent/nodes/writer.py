@@ -22,7 +22,7 @@ from agent.context import Context
 from agent.extractive import split_sentences
 from agent.nodes import cache, services
 from agent.nodes.schemas import OneLiner
-from agent.state import PaperState
+from agent.state import PaperState, paper_failed
 from store.schemas import Claim, Paper
 
 PATTERN = {
@@ -191,10 +191,7 @@ def write(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
     abstract = abstract_of(paper, pages)
     problems = missing_fields(paper, meta, abstract, claims)
     if problems:
-        return {
-            "failures": [{"item": paper.key, "stage": "write", "reason": "; ".join(problems)}],
-            "done": True,
-        }
+        return paper_failed(paper.key, "write", "; ".join(problems))
     update: dict[str, Any] = {
         "meta": meta,
         "paper": paper.model_copy(update={"abstract": abstract}).model_dump(mode="json"),
@@ -220,10 +217,7 @@ def write(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
             if services.is_fatal(exc):
                 raise
             ctx.event("failed", f"{paper.key}: {exc}")
-            return {
-                "failures": [{"item": paper.key, "stage": "write", "reason": str(exc)}],
-                "done": True,
-            }
+            return paper_failed(paper.key, "write", str(exc))
         stats = {"llm_calls": 1}
     return update | {"draft": draft, "feedback": [], "counts": stats}
 

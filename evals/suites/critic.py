@@ -2,9 +2,10 @@
 
 Cases come from evals/build_critic_dataset.py. Each names its PDF (corpus: ../shared/corpus/
 pdf, demo: agent/data/demo); the pages are re-read with the product's reader and the claim
-goes through the critic's deterministic checks (agent.grounding.check.check_claim). With a
-model, claims the checks pass also go to the critic's entailment judgement (the workflow's
-agent.nodes.critic.entailment), exactly as in a run.
+goes through the workflow critic's own policy (agent.grounding.critic.judge: the
+deterministic checks; the claims here are the eval's, not a model's, so no phrase checks).
+With a model, claims the checks pass also go to the critic's entailment judgement (the
+workflow's agent.nodes.critic.entailment), exactly as in a run.
 
 Metrics: the catch rate per corruption class, overall for the deterministic classes (number,
 unit, arxiv_id, page, other_quote, name_number: a number inside a name such as InfLLM-V2), and the false-alarm rate on true claims. Negation and
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.grounding.critic import Entail, judge
 from evals.runner import (
     CaseResult,
     EvalContext,
@@ -40,11 +42,6 @@ def _pdf_path(case: dict[str, Any]) -> Any:
 
 def prepare(cases: list[dict[str, Any]], ctx: EvalContext) -> None:
     """Skip when the PDFs are not here (the corpus lives in ../shared, not shipped)."""
-    try:
-        import agent.grounding.check  # noqa: F401
-        import agent.sources.pdf  # noqa: F401
-    except ImportError as exc:
-        raise SuiteSkipped(f"the critic or reader is not available ({exc})") from None
     missing = sorted({c["pdf"] for c in cases if not _pdf_path(c).is_file()})
     if missing:
         where = shared_root() / "corpus" / "pdf"
@@ -82,36 +79,37 @@ def _claim(case: dict[str, Any], paper: Any) -> Any:
     )
 
 
-def _entailment(claim: Any, ctx: EvalContext) -> str | None:
-    """The workflow critic's entailment reason, or None when the model accepts the claim."""
-    from agent.context import make_context
-    from agent.nodes.critic import entailment
+def _entailment(ctx: EvalContext) -> Entail | None:
+    """The workflow critic's entailment judgement (agent.nodes.critic.entailment) with the
+    eval's model, or None without a model."""
+    if ctx.model is None:
+        return None
 
-    wf = make_context(ctx.settings, store=None, model=ctx.model, usage=ctx.usage)
-    return entailment(wf, [claim]).get(0)
+    def entail(claims: list[Any]) -> dict[int, str]:
+        from agent.context import make_context
+        from agent.nodes.critic import entailment
+
+        wf = make_context(ctx.settings, store=None, model=ctx.model, usage=ctx.usage)
+        return entailment(wf, claims)
+
+    return entail
 
 
 def run_case(case: dict[str, Any], ctx: EvalContext) -> CaseResult:
-    from agent.grounding.check import check_claim
-
     parsed = _parsed(case, ctx)
     claim = _claim(case, parsed.paper)
-    reasons = list(check_claim(claim, parsed.pages, parsed.paper))
+    verdict = judge([claim], parsed.pages, parsed.paper, entail=_entailment(ctx))
+    judged = verdict.asked  # the checks passed it and a model judged it
+    reasons = verdict.rejected[0].reasons if verdict.rejected else []
     cls = case["corruption"]
     info: dict[str, Any] = {
         "paper_has_id": parsed.paper.arxiv_id is not None,
         "class": cls,
         "variant": case.get("variant", ""),
-        "stage": "checks" if reasons else "",
+        "stage": ("entailment" if judged else "checks") if reasons else "",
     }
     if case.get("change"):
         info["change"] = case["change"]
-    judged = False
-    if not reasons and ctx.model is not None:
-        judged = True
-        reason = _entailment(claim, ctx)
-        if reason:
-            reasons, info["stage"] = [reason], "entailment"
     rejected = bool(reasons)
     measured = rejected or cls not in ENTAILMENT or judged
     metrics: dict[str, Value] = {

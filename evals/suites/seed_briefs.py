@@ -65,27 +65,14 @@ class OneLinerOutcome:
 
 
 def _claims(paper: Paper, pages: list[str], abstract: str) -> tuple[list[Claim], int]:
-    """Extractive claims from the abstract that pass the critic's deterministic checks."""
+    """Extractive claims from the abstract that pass the workflow critic's policy
+    (agent.grounding.critic.judge: an extractive claim gets the deterministic checks)."""
     from agent.extractive import extract_claims
+    from agent.grounding.critic import judge
 
-    claims = [
-        Claim(
-            paper_key=paper.key,
-            arxiv_id=paper.arxiv_id,
-            kind=d.kind,
-            statement=d.statement,
-            quote=d.quote,
-            page=d.page,
-            numbers=d.numbers,
-        )
-        for d in extract_claims(pages, abstract)
-    ]
-    try:
-        from agent.grounding.check import check_claim
-    except ImportError:
-        return claims, 0
-    kept = [c for c in claims if not check_claim(c, pages, paper)]
-    return kept, len(claims) - len(kept)
+    claims = [Claim.from_draft(d, paper) for d in extract_claims(pages, abstract)]
+    verdict = judge(claims, pages, paper, lang="zh")
+    return verdict.passed, len(verdict.rejected)
 
 
 def write_one_liner(inputs: dict[str, Any], ctx: EvalContext) -> OneLinerOutcome:
