@@ -74,6 +74,13 @@ def has_cjk(text: str) -> bool:
     return bool(_HAS_CJK.search(text))
 
 
+def chinese_of(text: str) -> str:
+    """A Chinese text as typed, keeping of its Latin words only names (a capital or a digit:
+    QLoRA, GPT-4o, SLO; not "token"): its Chinese finds Chinese documents, its names any."""
+    names = [w for w in _LATIN.findall(text) if re.search(r"[A-Z]", w)]
+    return " ".join([*re.findall(f"[{_CJK}]+", text), *names])
+
+
 def _key(text: str) -> str:
     """A lexicon key: NFKC, lower case, no whitespace."""
     return "".join(unicodedata.normalize("NFKC", text).lower().split())

@@ -4,7 +4,9 @@ Each collection is searched twice, by Chroma's vector index and by an in-process
 index (cached per process and store, rebuilt when the collection's write generation
 changes), and the two rankings are fused with reciprocal rank fusion (RRF, k=60), which
 needs no score calibration between the two. Chunk and claim results are merged by fused
-score. A question in Chinese is searched through its English terms (store/crosslingual.py).
+score. A question in Chinese is searched through its English terms (store/crosslingual.py),
+and the AS_TYPED best lexical hits of its Chinese as typed are fused in too (Chinese
+documents).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import numpy as np
 from pydantic import BaseModel
 
 from store.backend import get_all
-from store.chroma import TEXT, build_where, date_int, texts_of
-from store.crosslingual import search_text
+from store.crosslingual import chinese_of, has_cjk, search_text
 from store.lexical import LexicalIndex
+from store.records import TEXT, build_where, date_int, texts_of
 
 if TYPE_CHECKING:
     from store.chroma import ClaimStore
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 EXACT_LIMIT = 2000  # filters passing at most this many records are ranked exactly
 RRF_K = 60
 CLAIM_KINDS = ("problem", "method", "result", "limitation", "dataset", "other")
+AS_TYPED = 2  # a Chinese query's own best lexical hits fused in (Chinese documents)
 _CACHE: dict[tuple[str, str], tuple[str, LexicalIndex]] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -213,6 +216,7 @@ def search(
     """
     if not query.strip():
         return []
+    typed = chinese_of(query) if has_cjk(query) else None
     query = search_text(query)
     gens = store._refresh()
     keys = None
@@ -265,6 +269,9 @@ def search(
         if lexical:
             ranked = index.search(query, n, mask)
             rankings.append([(index.ids[r], "", index.metas[r]) for r, _ in ranked])
+            if typed:  # the query's Chinese as typed, for documents written in Chinese
+                ranked = index.search(typed, AS_TYPED, mask)
+                rankings.append([(index.ids[r], "", index.metas[r]) for r, _ in ranked])
         if dense and vector is not None:
             if is_claims and status is None:
                 rejected = {"status": {"$ne": "rejected"}}
