@@ -50,6 +50,7 @@ class PaperPhrases(BaseModel):
 _SENT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_.+/][A-Za-z0-9]+)*(?:\(\))?")
 _SENT_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s?[-–~]\s?\d+(?:[.,]\d+)*)?(?:\s?(?:%|×|倍))?")
 _NOT_NAMES = {"However", "We", "The", "In", "This", "Our", "To", "It", "These", "For", "As", "A"}
+EN_PHRASE = r'^[A-Za-z0-9][^"\\\x00-\x1f]{{3,{rest}}}$'  # words first, no raw control
 ZH_UNITS = " \u4e00-\u9fff\u3000-\u303f\uff00-\uffef"  # space, Chinese, its punctuation
 
 
@@ -105,7 +106,7 @@ def phrases_schema(sentences: tuple[str, ...], lang: str) -> type[PaperPhrases]:
     items: list[Any] = [
         constr(min_length=2, max_length=most * 4, pattern=zh_phrase_pattern(text, most))
         if lang == "zh"
-        else constr(min_length=4, max_length=most)
+        else constr(min_length=4, max_length=most, pattern=EN_PHRASE.format(rest=most - 1))
         for text in sentences
     ]
     return create_model(
