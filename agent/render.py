@@ -11,7 +11,11 @@ from typing import Any
 import jinja2
 
 from agent.extractive import readable
+from agent.formats import STORE_KINDS
+from agent.formats.changes import with_changes
 from agent.formats.dates import shown_date
+from agent.formats.fields import render_kind
+from agent.formats.names import institutions_text
 from agent.frontmatter import front_matter
 from agent.nodes.writer import terms_used
 from agent.safety import Allowed, allow_ids, clean_text, nothing
@@ -35,27 +39,6 @@ def environment() -> jinja2.Environment:
 
 def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
-
-
-def chinese_name(name: str, known: dict[str, str]) -> str:
-    """The Chinese name of a printed institution, when prompts/institutions.yaml has it (the
-    whole name, else the longest known name it contains: "School of CS, Tsinghua University"
-    is 清华大学), else the name as printed."""
-    low = " ".join(name.lower().split())
-    if low in known:
-        return known[low]
-    inside = [k for k in known if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", low)]
-    return known[max(inside, key=len)] if inside else name
-
-
-def institutions_text(names: list[str], lang: str) -> str:
-    if lang == "zh":
-        from agent.nodes.services import institution_names
-
-        known = institution_names()
-        shown = list(dict.fromkeys(chinese_name(n, known) for n in names))
-        return "、".join(shown[:3]) + ("等" if len(shown) > 3 else "")
-    return ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
 
 
 def entry(
@@ -150,11 +133,7 @@ def render_brief(
         for r in results
         for d in r.get("dropped", [])
     ]
-    from agent.formats import STORE_KINDS
-
     if kind in STORE_KINDS:
-        from agent.formats.fields import render_kind
-
         markdown, side = render_kind(
             kind,
             env=env,
@@ -199,14 +178,14 @@ def render_brief(
         generated=generated.strftime("%Y-%m-%d %H:%M:%S UTC"),
         entries=entries,
         failures=failures,
+        left_out=len({f.get("item") for f in failures}),  # papers not included (the count line)
+        total=len(entries) + len({f.get("item") for f in failures}),
         dropped=dropped,
         extractive=extractive,
         model=model or "none",
     )
     changed: list[dict[str, Any]] = []
     if facts and "earlier_results" in facts:  # what changed since last time (issue 7)
-        from agent.formats.changes import with_changes
-
         markdown, changed = with_changes(markdown, env, results, facts["earlier_results"], lang)
     markdown = clean_text(markdown, allowed)  # the net under the fields cleaned above
     side = sidecar(markdown, entries, results)
