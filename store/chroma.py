@@ -26,18 +26,15 @@ import numpy as np
 from agent.errors import StoreError
 from store.backend import Backend, get_all, no_embedding
 from store.embeddings import Embedder, make_embedder, resolve_spec
+from store.records import PREFIX, TEXT, build_where, date_int, record_text
+from store.recovery import recover_reindex
 from store.schemas import ARXIV_ID_RE, BriefRecord, Chunk, Claim, Paper
+from store.search import search
 
-PREFIX = "brief_"
 EMBEDDED = ("chunks", "claims", "papers")
 PLAIN = ("pages", "briefs")
 BATCH = 2000
 SCHEMA_VERSION = 1
-
-
-def date_int(value: date | None) -> int:
-    """A date as yyyymmdd (0 when unknown), for range filters in metadata."""
-    return value.year * 10000 + value.month * 100 + value.day if value else 0
 
 
 def spec_key(spec: str) -> str:
@@ -604,8 +601,6 @@ class ClaimStore:
 
     def search(self, query: str, k: int = 10, **filters: Any) -> list[Any]:
         """Hybrid search; see `store.search.search` for the filters."""
-        from store.search import search
-
         return search(self, query, k, **filters)
 
     def close(self) -> None:
@@ -613,20 +608,6 @@ class ClaimStore:
 
 
 # --- metadata helpers ------------------------------------------------------------------------
-TEXT = "text"  # metadata key of a chunk's text
-
-
-def record_text(doc: str | None, meta: dict[str, Any] | None) -> str:
-    """A record's text: metadata `text` (chunks), else its Chroma document."""
-    return str((meta or {}).get(TEXT) or doc or "")
-
-
-def texts_of(got: dict[str, Any]) -> list[str]:
-    """`record_text` of every record of a Chroma `get` with documents and metadatas."""
-    docs = got.get("documents") or [None] * len(got["ids"])
-    return [record_text(d, m) for d, m in zip(docs, got["metadatas"], strict=True)]
-
-
 def clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """Chroma metadata: no None values, no empty lists."""
     out = {}
@@ -680,37 +661,6 @@ def claim_meta(claim: Claim, base: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_where(
-    *,
-    keys: Sequence[str] | None = None,
-    kind: str | None = None,
-    status: str | None = None,
-    topic: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    current_only: bool = False,
-) -> dict[str, Any] | None:
-    """A Chroma `where` clause from brief's filters (None when there are none)."""
-    parts: list[dict[str, Any]] = []
-    if keys is not None:
-        parts.append({"paper_key": {"$in": list(keys)}})
-    if kind is not None:
-        parts.append({"kind": kind})
-    if status is not None:
-        parts.append({"status": status})
-    if topic is not None:
-        parts.append({"topics": {"$contains": topic}})
-    if since is not None:
-        parts.append({"published": {"$gte": date_int(since)}})
-    if until is not None:
-        parts.append({"published": {"$lte": date_int(until)}})
-    if current_only:
-        parts.append({"current": True})
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else {"$and": parts}
-
-
 def open_store(settings: Any, *, check: bool = True, embeddings: str | None = None) -> ClaimStore:
     """The store `settings` point at: a Chroma server when `chroma_url` is set, else a local
     store under `settings.store_dir`. `embeddings` overrides the configured provider;
@@ -730,8 +680,6 @@ def open_store(settings: Any, *, check: bool = True, embeddings: str | None = No
             spec = recorded["spec"]
     store = ClaimStore(backend, spec, settings, check=check)
     if any(c.name.endswith("-reindex") for c in backend.client.list_collections()):
-        from store.maintenance import recover_reindex
-
         with backend.write_lock():  # a killed `brief store reindex`: finish or drop it
             recover_reindex(store)
     if local:

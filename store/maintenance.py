@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from store.backend import get_all
-from store.chroma import BATCH, EMBEDDED, PREFIX, SCHEMA_VERSION, ClaimStore, texts_of
+from store.chroma import BATCH, EMBEDDED, PREFIX, SCHEMA_VERSION, ClaimStore
+from store.records import texts_of
+from store.recovery import COMPLETE, REINDEX_SUFFIX, recover_reindex
+from store.recovery import swap_in as _swap  # one name, so a test can stand in for it
 
 
 def reindex(store: ClaimStore, on_batch: Callable[[int], None] | None = None) -> int:
@@ -58,41 +61,6 @@ def reindex(store: ClaimStore, on_batch: Callable[[int], None] | None = None) ->
         store.backend.bump(*EMBEDDED)
         store.record_manifest()
     return total
-
-
-REINDEX_SUFFIX = "-reindex"
-COMPLETE = "reindex_complete"  # metadata of a finished copy: how many records it holds
-
-
-def _swap(client: Any, name: str) -> None:
-    """Put the finished copy of `name` in place of the old collection."""
-    names = {c.name for c in client.list_collections()}
-    if PREFIX + name in names:
-        client.delete_collection(PREFIX + name)
-    copy = client.get_collection(f"{PREFIX}{name}{REINDEX_SUFFIX}")
-    meta = {k: v for k, v in (copy.metadata or {}).items() if k != COMPLETE}
-    copy.modify(name=PREFIX + name, metadata=meta)
-
-
-def recover_reindex(store: ClaimStore) -> list[str]:
-    """Finish or drop what a killed reindex left (call under the write lock): a complete
-    copy is swapped in, a partial one deleted. Returns the collections swapped in."""
-    client = store.backend.client
-    swapped = []
-    for col in client.list_collections():
-        if not (col.name.startswith(PREFIX) and col.name.endswith(REINDEX_SUFFIX)):
-            continue
-        name = col.name[len(PREFIX) : -len(REINDEX_SUFFIX)]
-        done = (col.metadata or {}).get(COMPLETE)
-        if done is not None and col.count() == done:
-            _swap(client, name)
-            swapped.append(name)
-        else:  # the old collection is intact: it was deleted only after the copy was done
-            client.delete_collection(col.name)
-    if swapped:
-        store._cols.clear()
-        store.backend.bump(*swapped)
-    return swapped
 
 
 def records(store: ClaimStore) -> Iterator[dict[str, Any]]:

@@ -9,9 +9,9 @@ from typing import Any
 
 from agent.formats import common
 from agent.formats.dates import shown_date
+from agent.formats.names import institutions_text
 from agent.formats.taxonomy import best_direction, group, hits
 from agent.formats.trace import Trace, cell
-from agent.render import institutions_text
 
 HEADER = {
     "zh": "| 日期 | 概要 | 论文 / 链接 | 团队 | 描述 |",

@@ -41,14 +41,6 @@ def glossary(extra: dict[str, str] | None = None) -> dict[str, str]:
     return {str(k): str(v) for k, v in terms.items()}
 
 
-def institution_names() -> dict[str, str]:
-    """prompts/institutions.yaml: printed institution name (lower-cased) -> Chinese name."""
-    import yaml
-
-    names = yaml.safe_load((PROMPTS / "institutions.yaml").read_text(encoding="utf-8")) or {}
-    return {str(k).lower(): str(v) for k, v in names.items()}
-
-
 # --- reading -----------------------------------------------------------------------------
 def parse_pdf(path: str, settings: Any) -> ParsedPaper:
     """Read one PDF with the configured engine (agent.sources.pdf.read_pdf)."""
@@ -63,13 +55,6 @@ def parse_pdf(path: str, settings: Any) -> ParsedPaper:
 
 
 # --- grounding ---------------------------------------------------------------------------
-def check_claim(claim: Claim, pages: list[str], paper: Paper) -> list[str]:
-    """The deterministic checks: quote on the cited page ±1, numbers, arXiv id."""
-    from agent.grounding.check import check_claim as check
-
-    return list(check(claim, pages, paper))
-
-
 def numbers_in(text: str) -> list[str]:
     """Numbers in text as written (agent.grounding.numbers: 4.95×, 92.87%, 70亿)."""
     from agent.grounding.numbers import extract_numbers
