@@ -62,8 +62,8 @@ class Context:
         if self.model is None:
             return False
         mode = getattr(self.settings, "model_calls", "auto")
-        if mode == "auto":
-            return bool((self.model.metadata or {}).get("brief_local"))
+        if mode == "auto":  # grammar-constrained decoding: an in-process llama.cpp model
+            return (self.model.metadata or {}).get("brief_structured") == "grammar"
         return bool(mode == "lean")
 
     @property

@@ -266,3 +266,25 @@ def test_async_calls_share_the_limit(stub: Any) -> None:
 
     replies = asyncio.run(main())
     assert [r.content for r in replies] == [GOOD] * 3 and server.max_in_flight == 1
+
+
+def test_openai_base_url_of_the_sdk_is_a_compatible_server(
+    stub: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OPENAI_BASE_URL (the SDK's own variable) pointing at another server: requests go there
+    and brief treats it as an OpenAI-compatible server (tools, no strict json_schema, no
+    OpenAI prices), as it does with BRIEF_BASE_URL."""
+    server = stub([(200, {}, completion(tool_args=GOOD))])
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    model = make_chat_model("openai:stub-model", load_settings(model_timeout=10))
+    usage = UsageTracker()
+    verdict = structured_call(model, Verdict, ["Is it entailed?"], agent="critic", usage=usage)
+    assert verdict.entailed
+    (request,) = server.requests
+    assert "tools" in request and "response_format" not in request
+    assert usage.totals()["cost_usd"] == 0
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://api.openai.com/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used")
+    openai_itself = make_chat_model("openai:gpt-4o-mini", load_settings())
+    assert openai_itself.metadata["brief_structured"] == "json_schema"

@@ -114,9 +114,22 @@ def resolve_gguf(name: str, settings: Any) -> Path:
     raise ConfigError(f"model file not found: {name}", hint)
 
 
+def compatible_base_url(settings: Any) -> str | None:
+    """The OpenAI-compatible server to use: BRIEF_BASE_URL, else the SDK's own
+    OPENAI_BASE_URL (which the openai client would follow anyway); None for OpenAI itself."""
+    import os
+    from urllib.parse import urlparse
+
+    url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or None
+    if url and (urlparse(url).hostname or "").lower() == "api.openai.com":
+        return None
+    return url
+
+
 def _openai(name: str, spec: str, settings: Any) -> BaseChatModel:
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    if settings.base_url is None and not key:
+    base_url = compatible_base_url(settings)
+    if base_url is None and not key:
         raise ConfigError(
             f"OPENAI_API_KEY is not set for model {spec}",
             "export OPENAI_API_KEY=sk-..., or set BRIEF_BASE_URL to an OpenAI-compatible server",
@@ -124,16 +137,16 @@ def _openai(name: str, spec: str, settings: Any) -> BaseChatModel:
     return BriefChatOpenAI(
         model=name,
         api_key=SecretStr(key or "not-needed"),
-        base_url=settings.base_url,
+        base_url=base_url,
         timeout=settings.model_timeout,
         max_retries=settings.model_retries,
         concurrency=settings.model_concurrency,
-        stream_usage=settings.base_url is None,
+        stream_usage=base_url is None,
         metadata={
             "brief_model": spec,
-            "brief_local": settings.base_url is not None,
+            "brief_local": base_url is not None,
             "brief_max_reask": settings.max_reask,
-            "brief_structured": "json_schema" if settings.base_url is None else "auto",
+            "brief_structured": "json_schema" if base_url is None else "auto",
         },
     )
 
