@@ -162,3 +162,18 @@ def test_budget_allows_the_first_call_then_stops(tiny_gguf: Path) -> None:
 
     with pytest.raises(BudgetExceeded):
         structured_call(model, Paper, [("human", "x")], agent="reader", usage=usage)
+
+
+def test_generation_past_its_deadline_is_abandoned(tiny_gguf: Path) -> None:
+    """llama.cpp has no timeout: brief streams the answer and stops at the deadline, as one
+    ModelError naming the model and the setting (the tiny model writes until max_tokens)."""
+    from agent.errors import ModelError
+
+    slow = chat_model(tiny_gguf, seed=1, max_tokens=512).model_copy(update={"timeout": 1e-9})
+    with pytest.raises(ModelError) as err:
+        slow.invoke("write a long story")
+    assert "BRIEF_MODEL_TIMEOUT" in (err.value.hint or "")
+    fine = chat_model(tiny_gguf, seed=1, max_tokens=8).model_copy(update={"timeout": 600.0})
+    reply = fine.invoke("write a long story")  # within its deadline: answered, tokens counted
+    assert reply.response_metadata["finish_reason"] in ("stop", "length")
+    assert reply.usage_metadata["input_tokens"] > 0  # the prompt, as the context holds it

@@ -145,23 +145,13 @@ def to_llama_messages(messages: list[BaseMessage]) -> list[dict[str, str]]:
     return out
 
 
-def _deadline(seconds: float, name: str) -> Any:
-    """A logits processor that stops a generation running past `seconds` (llama.cpp has no
-    timeout of its own; a model that loops under a grammar would otherwise run to
-    max_tokens at whatever speed the machine gives)."""
-    end = time.monotonic() + seconds
+def _expired(seconds: float, name: str) -> Exception:
+    from agent.errors import ModelError
 
-    def check(_ids: Any, scores: Any) -> Any:
-        if time.monotonic() > end:
-            from agent.errors import ModelError
-
-            raise ModelError(
-                f"model {name} was still writing after {seconds:g} s; the answer was abandoned",
-                "raise BRIEF_MODEL_TIMEOUT, use fewer threads under load, or a smaller model",
-            )
-        return scores
-
-    return check
+    return ModelError(
+        f"model {name} was still writing after {seconds:g} s; the answer was abandoned",
+        "raise BRIEF_MODEL_TIMEOUT, use fewer threads under load, or a smaller model",
+    )
 
 
 class ChatLlamaCpp(BaseChatModel):
@@ -212,8 +202,6 @@ class ChatLlamaCpp(BaseChatModel):
         seed = kwargs.get("seed", self.seed)
         if seed is not None:
             request["seed"] = seed
-        if self.timeout:
-            request["logits_processor"] = [_deadline(self.timeout, self.model_name)]
         schema = kwargs.get("json_schema")
         if schema is not None:
             from agent.llm.grammar import llama_grammar
@@ -232,12 +220,16 @@ class ChatLlamaCpp(BaseChatModel):
         llama = self.llama
         request = self._request(messages, stop, **kwargs)
         with limited(self.model_path, self.concurrency), _RUN_LOCKS[id(llama)]:
-            response = llama.create_chat_completion(**request)
-        choice = response["choices"][0]
-        usage = response.get("usage") or {}
-        meta = {"finish_reason": choice.get("finish_reason"), "model_name": self.model_name}
+            if self.timeout:
+                content, finish, usage = self._until_deadline(llama, request, self.timeout)
+            else:
+                response = llama.create_chat_completion(**request)
+                choice = response["choices"][0]
+                content = choice["message"].get("content") or ""
+                finish, usage = choice.get("finish_reason"), response.get("usage") or {}
+        meta = {"finish_reason": finish, "model_name": self.model_name}
         message = AIMessage(
-            content=choice["message"].get("content") or "",
+            content=content,
             response_metadata=meta,
             usage_metadata={
                 "input_tokens": usage.get("prompt_tokens", 0),
@@ -249,6 +241,31 @@ class ChatLlamaCpp(BaseChatModel):
             generations=[ChatGeneration(message=message, generation_info=meta)],
             llm_output={"token_usage": usage, "model_name": self.model_name},
         )
+
+    def _until_deadline(
+        self, llama: Any, request: dict[str, Any], seconds: float
+    ) -> tuple[str, str | None, dict[str, int]]:
+        """One completion, streamed token by token so that it can be abandoned at the
+        deadline (llama.cpp has no timeout; an exception raised inside its sampling callbacks
+        is printed and ignored). Leaving the stream stops the generation. Tokens: the output
+        counted as streamed, the prompt as what the context then holds besides it."""
+        end = time.monotonic() + seconds
+        parts: list[str] = []
+        finish: str | None = None
+        written = 0
+        for part in llama.create_chat_completion(stream=True, **request):
+            choice = part["choices"][0]
+            text = choice.get("delta", {}).get("content") or ""
+            if text:
+                parts.append(text)
+                written += 1
+            finish = choice.get("finish_reason") or finish
+            if time.monotonic() > end and finish is None:
+                raise _expired(seconds, self.model_name)
+        prompt = max(int(getattr(llama, "n_tokens", 0)) - written, 0)
+        usage = {"prompt_tokens": prompt, "completion_tokens": written}
+        usage["total_tokens"] = prompt + written
+        return "".join(parts), finish, usage
 
     def _stream(
         self,
