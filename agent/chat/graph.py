@@ -81,10 +81,14 @@ def chat_db(settings: Any) -> Path:
 
 @contextmanager
 def open_checkpointer(settings: Any) -> Iterator[Any]:
-    """A SqliteSaver on settings.home/chat.sqlite (created on first use)."""
+    """A SqliteSaver on settings.home/chat.sqlite (created on first use); what it saves is
+    redacted (agent.safety.RedactingSerde: a model server's error may echo the API key)."""
     from langgraph.checkpoint.sqlite import SqliteSaver
+
+    from agent.safety import RedactingSerde
 
     path = chat_db(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     with SqliteSaver.from_conn_string(str(path)) as saver:
+        saver.serde = RedactingSerde()
         yield saver
