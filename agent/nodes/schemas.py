@@ -86,7 +86,13 @@ def zh_phrase_pattern(sentence: str, most: int) -> str:
     """The pattern (and so the grammar) of a Chinese phrase about `sentence`: Chinese text
     and punctuation, with Latin script only for the names and digits only for the numbers
     the sentence itself writes; a Chinese character within the first four units."""
-    numbers = [m.group(0) for m in _SENT_NUMBER.finditer(sentence)]
+    numbers = [  # not the digits of a name (the 1.5 of LLaDA-1.5 is the name's)
+        m.group(0)
+        for m in _SENT_NUMBER.finditer(sentence)
+        if not (
+            m.start() and (sentence[m.start() - 1].isalnum() or sentence[m.start() - 1] in "-_.")
+        )
+    ]
     # a number as written, with its unit or decimals (no lone digits to compose others from)
     tokens = sentence_names(sentence) + [n for n in numbers if len(n) >= 3 or not n.isdigit()]
     tokens = sorted(set(tokens), key=len, reverse=True)[:24]
