@@ -111,6 +111,13 @@ def composed_draft(claims: list[Claim], lang: str) -> dict[str, Any]:
         "result": next(iter(headline(claims)), None),
     }
     draft: dict[str, Any] = {k: phrase_of(c, lang) if c else "" for k, c in picks.items()}
+    result = picks["result"]
+    if result is not None and draft["result"]:  # the headline figure the phrase left out
+        shown = set(services.numbers_in(draft["result"]))
+        figures = [n for n in phrasing.headline_numbers(services.numbers_in(result.quote))]
+        figures = [n for n in figures if n not in shown and phrasing.has_unit(n)]
+        if figures and not shown:
+            draft["result"] += f"（{'、'.join(figures)}）"
     draft["claim_ids"] = [c.claim_id for c in picks.values() if c]
     draft["mode"] = "model"
     return draft
