@@ -70,6 +70,15 @@ def looping(text: str, size: int = 4, most: int = 3) -> bool:
     return False
 
 
+def echoes(phrase: str, instructions: str, size: int = 6) -> bool:
+    """Whether a Chinese phrase repeats `size` Chinese characters in a row from the prompt's
+    fixed text (a small model pastes its example's words into every paper)."""
+    han = "".join(_HAN.findall(phrase))
+    grams = {han[i : i + size] for i in range(len(han) - size + 1)}
+    told = "".join(_HAN.findall(instructions))
+    return any(g in told for g in grams)
+
+
 def phrase_reasons(claim: Claim, evidence: str, lang: str, instructions: str = "") -> list[str]:
     """Reasons the claim's phrase (statement_zh in Chinese, statement in English) says more
     than, or other than, its sentence; `evidence` is the quote, title and abstract,
@@ -79,7 +88,9 @@ def phrase_reasons(claim: Claim, evidence: str, lang: str, instructions: str = "
     if len(phrase) < 4:
         return ["the phrase is empty or too short to say anything"]
     reasons: list[str] = []
-    if len(phrase) >= 8 and phrase.rstrip("。.") in instructions:
+    if lang == "zh" and han_share(phrase) >= MIN_HAN_SHARE and len(_HAN.findall(phrase)) < 5:
+        return ["the phrase is too short to say anything"]
+    if len(phrase) >= 8 and phrase.rstrip("。.") in instructions or echoes(phrase, instructions):
         reasons.append("the phrase copies the instructions' example, not the sentence")
     if lang == "zh" and han_share(phrase) < MIN_HAN_SHARE:
         reasons.append("the phrase is not written in Chinese (only names may stay in English)")

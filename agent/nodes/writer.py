@@ -86,7 +86,9 @@ def extractive_draft(
 
 
 _LEAD = re.compile(
-    r"^(?:使用|采用|通过|解决了?|达成了?|实现了?|using|to address|achieving)\s*", re.I
+    r"^(?:(?:然而|此外|因此|首先|最后)[，,]?\s*)?"
+    r"(?:使用|采用|通过|解决了?|达成了?|实现了?|using|to address|achieving)?\s*",
+    re.I,
 )
 
 
