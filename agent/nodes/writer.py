@@ -107,19 +107,24 @@ def headline(claims: list[Claim]) -> list[Claim]:
 
 def composed_draft(claims: list[Claim], lang: str) -> dict[str, Any]:
     """The one-liner's phrases from the model's own verified phrases (no model call)."""
+    def figures(claim: Claim) -> list[str]:
+        return [n for n in services.numbers_in(claim.quote) if phrasing.has_unit(n)]
+
+    results = sorted(  # the headline: a sentence with a figure (×, %), the abstract's first
+        (c for c in claims if c.kind == "result"), key=lambda c: (not figures(c), c.page)
+    )
     picks = {
         "method": next((c for c in claims if c.kind == "method"), None),
         "problem": next((c for c in claims if c.kind == "problem"), None),
-        "result": next(iter(headline(claims)), None),
+        "result": next(iter(results), None),
     }
     draft: dict[str, Any] = {k: phrase_of(c, lang) if c else "" for k, c in picks.items()}
     result = picks["result"]
     if result is not None and draft["result"]:  # the headline figure the phrase left out
         shown = set(services.numbers_in(draft["result"]))
-        figures = [n for n in phrasing.headline_numbers(services.numbers_in(result.quote))]
-        figures = [n for n in figures if n not in shown and phrasing.has_unit(n)]
-        if figures and not shown:
-            draft["result"] += f"（{'、'.join(figures)}）"
+        missing = [n for n in phrasing.headline_numbers(figures(result)) if n not in shown]
+        if missing and not shown:
+            draft["result"] += f"（{'、'.join(missing)}）"
     draft["claim_ids"] = [c.claim_id for c in picks.values() if c]
     draft["mode"] = "model"
     return draft
