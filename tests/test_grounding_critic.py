@@ -134,3 +134,20 @@ def test_a_failing_judge_in_a_run_fails_only_its_paper() -> None:
     assert result["papers"] == 2
     failed = [f for f in result["failures"] if f["item"].startswith(dpad)]
     assert [f["stage"] for f in failed] == ["critic"], result["failures"]
+
+
+def test_lean_salvage_keeps_the_sentence_and_drops_only_the_phrase() -> None:
+    """Lean mode: the program picked the sentence, the model's phrase failed the checks; the
+    claim is kept without the phrase (formats write the program's), a wrong sentence is not."""
+    from agent.nodes.critic import salvage
+
+    bad_phrase = Claim.from_draft(draft(statement_zh="DPad delivers up to 61.4x speedup."), PAPER)
+    rejected = judge([bad_phrase], PAGES, PAPER, lang="zh", model_claims=True).rejected
+    assert rejected
+    (kept,) = salvage(rejected, PAGES, PAPER, "zh")
+    assert kept.status == "verified" and kept.statement_zh == "" and kept.quote == bad_phrase.quote
+    off_page = Claim.from_draft(
+        draft(statement_zh="中文短语没有问题", quote="Not in the paper at all."), PAPER
+    )
+    rejected = judge([off_page], PAGES, PAPER, lang="zh", model_claims=True).rejected
+    assert rejected and salvage(rejected, PAGES, PAPER, "zh") == []

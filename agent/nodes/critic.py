@@ -13,6 +13,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from agent.context import Context
+from agent.extractive import statement_of
 from agent.grounding.critic import judge
 from agent.nodes import services
 from agent.nodes.schemas import Verdicts
@@ -68,13 +69,17 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
         return paper_failed(paper.key, "critic", str(exc))
     stats: dict[str, int] = {"llm_calls": 1} if verdict.asked else {}
     verified, rejected = verdict.passed, verdict.rejected
-    ctx.writer.save_claims(verified + rejected)
     rounds = state.get("rounds", 0) + 1
     retry = ctx.model is not None and rounds <= ctx.settings.max_critic_rounds and bool(rejected)
     if retry and ctx.lean:  # one call per paper: ask again once, only for a missing part
         have = {c["kind"] for c in state.get("claims", [])} | {c.kind for c in verified}
         retry = rounds <= 1 and not {"problem", "method", "result"} <= have
     dumped = [c.model_dump(mode="json") for c in rejected]
+    if ctx.lean and not retry and rejected:  # keep the program's sentence, drop the phrase
+        kept = salvage(rejected, pages, paper, lang)
+        verified += kept
+        rejected = [c for c in rejected if c.claim_id not in {k.claim_id for k in kept}]
+    ctx.writer.save_claims(rejected + verified)
     stats["claims_verified"] = len(verified)
     if not retry:
         stats["claims_dropped"] = len(rejected)
@@ -87,6 +92,26 @@ def critique(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
         "rounds": rounds,
         "counts": stats,
     }
+
+
+def salvage(rejected: list[Claim], pages: list[str], paper: Paper, lang: str) -> list[Claim]:
+    """Lean mode: the program picked these sentences and only the model's phrase failed. A
+    claim whose sentence passes the checks without the phrase is kept, verified, with no
+    model phrase (formats then write the program's own; agent.phrasing); the phrase stays
+    listed as dropped, with the critic's reasons."""
+    bare = [
+        c.model_copy(
+            update={
+                "statement_zh": "",
+                "statement": statement_of(c.quote) if lang != "zh" else c.statement,
+                "numbers": [],
+                "reasons": [],
+            }
+        )
+        for c in rejected
+    ]
+    kept = judge(bare, pages, paper, lang=lang).passed
+    return [c.model_copy(update={"status": "verified"}) for c in kept]
 
 
 def route_after_critic(state: PaperState) -> Literal["extract", "write", "__end__"]:

@@ -93,8 +93,11 @@ _LEAD = re.compile(
 
 
 def phrase_of(claim: Claim, lang: str) -> str:
-    """The model's phrase for a claim, without a lead the template already writes."""
+    """The model's phrase for a claim (the program's, agent.phrasing, where the critic
+    dropped the model's), without a lead the template already writes."""
     text = (claim.statement_zh if lang == "zh" else claim.statement).strip()
+    if lang == "zh" and not text:
+        text = phrasing.claim_phrase(claim.model_dump(), services.glossary())
     return _LEAD.sub("", text).rstrip("。.；;，, ")
 
 
@@ -107,6 +110,7 @@ def headline(claims: list[Claim]) -> list[Claim]:
 
 def composed_draft(claims: list[Claim], lang: str) -> dict[str, Any]:
     """The one-liner's phrases from the model's own verified phrases (no model call)."""
+
     def figures(claim: Claim) -> list[str]:
         return [n for n in services.numbers_in(claim.quote) if phrasing.has_unit(n)]
 
