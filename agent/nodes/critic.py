@@ -13,7 +13,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from agent.context import Context
-from agent.extractive import statement_of
+from agent.extractive import numbers_in, statement_of
 from agent.grounding.critic import judge
 from agent.nodes import services
 from agent.nodes.schemas import Verdicts
@@ -104,7 +104,7 @@ def salvage(rejected: list[Claim], pages: list[str], paper: Paper, lang: str) ->
             update={
                 "statement_zh": "",
                 "statement": statement_of(c.quote) if lang != "zh" else c.statement,
-                "numbers": [],
+                "numbers": numbers_in(statement_of(c.quote)),  # the sentence's own figures
                 "reasons": [],
             }
         )

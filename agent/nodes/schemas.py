@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, create_model
 
 Kind = Literal["problem", "method", "result", "limitation", "dataset", "other"]
 PickKind = Literal["problem", "method", "result", "limitation"]
-PHRASE_CHARS = {"zh": 40, "en": 100}  # the longest phrase a model may write, per language
+PHRASE_CHARS = {"zh": 32, "en": 100}  # the longest phrase a model may write, per language
 PICKS = (3, 5)  # fewest and most claims one extraction returns
 
 
