@@ -137,27 +137,15 @@ def rejected_reasons(home: Path) -> tuple[int, int, Counter[str]]:
     return len(claims), verified, reasons
 
 
-def per_paper_rows(usage: dict[str, Any]) -> list[str]:
+def usage_rows(groups: dict[str, Any], label: str) -> list[str]:
+    """One table row per step or per paper of the run's usage."""
     rows = [
-        "| paper | calls | re-asks | tokens in | tokens out | model seconds |",
+        f"| {label} | calls | re-asks | tokens in | tokens out | seconds |",
         "|---|---|---|---|---|---|",
     ]
-    for item, s in usage.get("by_item", {}).items():
+    for name, s in groups.items():
         rows.append(
-            f"| {item} | {s['calls']} | {s['reasks']} | {s['tokens_in']} | {s['tokens_out']} "
-            f"| {s['seconds']:.1f} |"
-        )
-    return rows
-
-
-def per_step_rows(usage: dict[str, Any]) -> list[str]:
-    rows = [
-        "| step | calls | re-asks | tokens in | tokens out | seconds |",
-        "|---|---|---|---|---|---|",
-    ]
-    for agent, s in usage.get("by_agent", {}).items():
-        rows.append(
-            f"| {agent} | {s['calls']} | {s['reasks']} | {s['tokens_in']} | {s['tokens_out']} "
+            f"| {name} | {s['calls']} | {s['reasks']} | {s['tokens_in']} | {s['tokens_out']} "
             f"| {s['seconds']:.1f} |"
         )
     return rows
@@ -220,11 +208,11 @@ def lane(name: str, lang: str, quick: bool) -> list[str]:
         "",
         "Per step:",
         "",
-        *per_step_rows(usage),
+        *usage_rows(usage.get("by_agent", {}), "step"),
         "",
         "Per paper:",
         "",
-        *per_paper_rows(usage),
+        *usage_rows(usage.get("by_item", {}), "paper"),
         "",
         "Rejected claims by reason: "
         + (", ".join(f"{r} ({n})" for r, n in reasons.most_common()) or "none"),
