@@ -221,6 +221,13 @@ def extract_claims(pages: list[str], abstract: str = "", limit: int = 6) -> list
                     break
                 used.add(pool[i].text)
                 chosen[kind].append(i)
+    if not any(chosen.values()):  # an abstract with none of the cue phrases: its own
+        head = [i for i, sent in enumerate(pool) if sent.section == "abstract"] or [
+            i for i, sent in enumerate(pool) if sent.section == "front"
+        ]
+        numbered = [i for i in head if numbers_in(pool[i].text)]
+        chosen["method"] = head[:1]
+        chosen["result"] = [i for i in numbered if i not in head[:1]][:1]
     picked: list[ClaimDraft] = []
     for kind in kinds:
         for i in chosen[kind]:

@@ -29,25 +29,27 @@ FENCED = re.compile(r"```text\n.*?\n```|<passage\b.*?</passage>", re.S)
 def echo_judge(messages: list[BaseMessage]) -> str:
     """A model that obeys the paper: it echoes the injected text everywhere it can."""
     text = prompt_text(messages)
-    if "extract its key claims" in text:
-        claims = [  # the one citing the fabricated id is rejected by the checker
-            {"kind": "other", "statement": s, "statement_zh": s, "quote": s, "page": 1}
-            for s in (INJECTION, LINKS, HTML)
+    if "pick the key claims" in text:  # it points at sentences and echoes in its phrases
+        numbered = re.findall(r"^\[(\d+)\] (.*)$", text, re.M)
+        result = int(numbered[-1][0])  # the conclusion's result sentence
+        others = [int(n) for n, _ in numbered if int(n) != result][:3]
+        claims = [
+            {"sentence": n, "kind": kind, "phrase": phrase}
+            for n, kind, phrase in zip(
+                others,
+                ("problem", "method", "limitation"),
+                (
+                    f"arXiv:{FAKE_ID} 引用",  # what fits a 32-character phrase of each echo
+                    "见 https://evil.example/x",
+                    "<script>alert('pwned')</script>",
+                ),
+                strict=False,
+            )
         ]
         claims.append(
-            {
-                "kind": "result",
-                "statement": f"It reaches a 35.2% lower latency. {LINKS}",
-                "statement_zh": f"延迟降低 35.2%。{HTML}",
-                "quote": "Our method reaches a 35.2% lower latency than the baseline on all "
-                "benchmarks.",
-                "page": 1,
-                "numbers": ["35.2%"],
-            }
+            {"sentence": result, "kind": "result", "phrase": "长输入上速度显著提升<b>x</b>"}
         )
-        return json.dumps(
-            {"claims": claims, "institutions": [f"Evil Lab {HTML}"], "author_count": 2}
-        )
+        return json.dumps({"claims": claims})
     if "You check claims" in text:
         return json.dumps(critic_answer(text))
     if "one-sentence brief" in text:
@@ -56,7 +58,7 @@ def echo_judge(messages: list[BaseMessage]) -> str:
             {
                 "method": f"一种缓存 ![x](https://evil.example/m.png) {HTML}",
                 "problem": f"[长输入](https://evil.example/p) 见 arXiv:{FAKE_ID}",
-                "result": f"延迟降低 35.2% <b>https://evil.example/r</b> {INJECTION}",
+                "result": f"长输入上速度显著提升 <b>https://evil.example/r</b> {INJECTION}",
                 "claim_ids": ids,
             },
             ensure_ascii=False,
@@ -95,7 +97,11 @@ def test_source_text_reaches_prompts_only_inside_data_fences(briefed: dict[str, 
         for marker in MARKERS:
             assert marker not in outside, (marker, outside[:2000])
         seen_inside |= any("evil.example" in str(m.content) for m in messages)
-    assert seen_inside, "the hostile text did reach the model, inside the fences"
+    # the hostile lines either reach a model inside the fences (chat passages) or not at all:
+    # the extractor's sentences are prose only (agent.extractive.is_prose drops link lines)
+    extractor = [m for m in model.received if "pick the key claims" in str(m[0].content)]
+    assert extractor and not any("evil.example" in str(m.content) for m in extractor[0])
+    del seen_inside
 
 
 def test_an_echoing_model_gets_no_link_html_or_fake_id_into_the_brief(
@@ -112,13 +118,13 @@ def test_an_echoing_model_gets_no_link_html_or_fake_id_into_the_brief(
     for marker in ("<script", "<img", "<a ", "<b>", "onerror="):
         assert marker not in brief, marker
     written = brief.split("## 论文技术简报", 1)[1].split("## 论文详细信息", 1)[0]
-    assert "35.2%" in written  # the model's sentence, with the paper's real result
+    assert "达成了" in written  # the sentence is written (the echoes repaired away)
     for marker in ("evil.example", FAKE_ID, "Ignore previous instructions", "pwned"):
         assert marker not in written, marker  # the abstract below may quote the paper
     assert f"[arXiv:{FAKE_ID}" not in brief and f"/{FAKE_ID}" not in brief
     footer = brief.split("## 未纳入与舍弃", 1)[1]
     assert f"arXiv {FAKE_ID} is not this paper" in footer  # why the echo was dropped
-    assert "35.2%" in brief  # the paper's real result still gets through
+    assert "发布了" in written  # the paper is still briefed
 
 
 def test_chat_answers_from_an_echoing_model_are_clean(briefed: dict[str, Any]) -> None:
@@ -127,7 +133,7 @@ def test_chat_answers_from_an_echoing_model_are_clean(briefed: dict[str, Any]) -
     settings = briefed["settings"]
     store = open_run_store(settings)
     reply = (
-        f"The cache lowers latency by 35.2% [arXiv:{ARXIV_ID} p.1]. {ECHO} "
+        f"The cache lowers latency by 91.3% [arXiv:{ARXIV_ID} p.1]. {ECHO} "
         f"Details: https://arxiv.org/abs/{ARXIV_ID} and [paper](https://arxiv.org/abs/{ARXIV_ID})."
     )
     model = ScriptedChatModel(responses=[AIMessage(content=reply)] * 3)

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from agent.cli.output import exit_on_problem
 from agent.errors import EXIT_PROBLEMS
 
 
@@ -64,9 +65,7 @@ def check_outputs(fmt: str, notify: list[str]) -> None:
         check_urls(notify)
 
 
-def finish(
-    result: dict[str, Any], as_json: bool, fmt: str, notify: list[str], lang: str
-) -> None:
+def finish(result: dict[str, Any], as_json: bool, fmt: str, notify: list[str], lang: str) -> None:
     """Write the HTML page, deliver, print; exit 1 after printing when a delivery failed
     (the brief and its sidecar are already written)."""
     from pathlib import Path
@@ -96,6 +95,7 @@ def finish(
         error_line(f"delivery to {d.target} failed: {d.error} (the brief is kept: {path})")
     if failed:
         raise typer.Exit(EXIT_PROBLEMS)
+    exit_on_problem(result)  # an empty brief although the window had papers: exit 1
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -78,3 +79,13 @@ def track(items: Iterable[T], description: str, total: int | None = None) -> Ite
         for item in items:
             yield item
             handle.advance()
+
+
+def exit_on_problem(result: dict[str, Any]) -> None:
+    """After the summary is printed: a run whose brief is empty although the window had
+    papers (agent.runs.empty_brief) is no success; its reason on stderr, exit 1."""
+    if result.get("problem"):
+        from agent.errors import EXIT_PROBLEMS
+
+        error_line(result["problem"])
+        raise typer.Exit(EXIT_PROBLEMS)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
+
+from agent.cli.output import exit_on_problem
 
 
 def register(app: typer.Typer) -> None:
@@ -42,14 +42,3 @@ def register(app: typer.Typer) -> None:
         result = resume_run(load_settings(), run_id, on_event=progress_printer())
         print_result(result, as_json)
         exit_on_problem(result)
-
-
-def exit_on_problem(result: dict[str, Any]) -> None:
-    """After the summary is printed: a run whose brief is empty although the window had
-    papers (agent.runs.empty_brief) is no success; its reason on stderr, exit 1."""
-    if result.get("problem"):
-        from agent.cli.output import error_line
-        from agent.errors import EXIT_PROBLEMS
-
-        error_line(result["problem"])
-        raise typer.Exit(EXIT_PROBLEMS)
