@@ -233,7 +233,7 @@ def lane(name: str, lang: str, quick: bool) -> list[str]:
     lines += [
         "",
         f"Deep dive (2508.14148): exit {deep.get('exit_code')}, {deep.get('llm_calls', 0)} model "
-        f"calls, {deep_s:.1f} s, {deep.get('path', '')}",
+        f"calls, {deep_s:.1f} s, {Path(deep.get('path', '')).name}",
         "",
         "| question | exit | seconds | citations | answer (start) |",
         "|---|---|---|---|---|",
