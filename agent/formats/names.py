@@ -4,6 +4,7 @@ sentence (agent.render) and the catalog's rows (agent.formats.catalog)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -12,8 +13,10 @@ import yaml
 INSTITUTIONS = Path(__file__).resolve().parents[2] / "prompts" / "institutions.yaml"
 
 
+@functools.lru_cache(maxsize=1)
 def institution_names() -> dict[str, str]:
-    """prompts/institutions.yaml: printed institution name (lower-cased) -> Chinese name."""
+    """prompts/institutions.yaml: printed institution name (lower-cased) -> Chinese name,
+    parsed once per process (callers only read it)."""
     names = yaml.safe_load(INSTITUTIONS.read_text(encoding="utf-8")) or {}
     return {str(k).lower(): str(v) for k, v in names.items()}
 

@@ -7,6 +7,7 @@ structured model calls and prompt rendering.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -32,13 +33,20 @@ def render_prompt(name: str, **variables: Any) -> str:
     return render(name, **variables)
 
 
-def glossary(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """prompts/glossary.yaml, extended or overridden by settings.glossary."""
+@functools.lru_cache(maxsize=1)
+def _glossary_file() -> tuple[tuple[str, str], ...]:
+    """prompts/glossary.yaml, parsed once per process (it is read for every claim line)."""
     import yaml
 
     terms = yaml.safe_load((PROMPTS / "glossary.yaml").read_text(encoding="utf-8")) or {}
-    terms.update(extra or {})
-    return {str(k): str(v) for k, v in terms.items()}
+    return tuple((str(k), str(v)) for k, v in terms.items())
+
+
+def glossary(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """prompts/glossary.yaml, extended or overridden by settings.glossary."""
+    terms = dict(_glossary_file())
+    terms.update({str(k): str(v) for k, v in (extra or {}).items()})
+    return terms
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -92,37 +92,36 @@ _LEAD = re.compile(
 )
 
 
-def phrase_of(claim: Claim, lang: str) -> str:
+def phrase_of(claim: Claim, lang: str, terms: dict[str, str]) -> str:
     """The model's phrase for a claim (the program's, agent.phrasing, where the critic
     dropped the model's), without a lead the template already writes."""
     text = (claim.statement_zh if lang == "zh" else claim.statement).strip()
     if lang == "zh" and not text:
-        text = phrasing.claim_phrase(claim.model_dump(), services.glossary())
+        text = phrasing.claim_phrase(claim.model_dump(), terms)
     return _LEAD.sub("", text).rstrip("。.；;，, ")
 
 
+def figures(claim: Claim) -> list[str]:
+    """The figures with a unit (×, %, 倍) the claim's sentence prints."""
+    return [n for n in services.numbers_in(claim.quote) if phrasing.has_unit(n)]
+
+
 def headline(claims: list[Claim]) -> list[Claim]:
-    """Result claims, the headline first: with numbers before without, then by page (the
-    abstract's main result before a side remark), then in the order the model gave them."""
+    """Result claims, the headline first: a sentence printing a figure (×, %) before one
+    without, then by page (the abstract's main result before a side remark), then in the
+    order given."""
     results = [c for c in claims if c.kind == "result"]
-    return sorted(results, key=lambda c: (not c.numbers, c.page))
+    return sorted(results, key=lambda c: (not figures(c), c.page))
 
 
-def composed_draft(claims: list[Claim], lang: str) -> dict[str, Any]:
+def composed_draft(claims: list[Claim], lang: str, terms: dict[str, str]) -> dict[str, Any]:
     """The one-liner's phrases from the model's own verified phrases (no model call)."""
-
-    def figures(claim: Claim) -> list[str]:
-        return [n for n in services.numbers_in(claim.quote) if phrasing.has_unit(n)]
-
-    results = sorted(  # the headline: a sentence with a figure (×, %), the abstract's first
-        (c for c in claims if c.kind == "result"), key=lambda c: (not figures(c), c.page)
-    )
     picks = {
         "method": next((c for c in claims if c.kind == "method"), None),
         "problem": next((c for c in claims if c.kind == "problem"), None),
-        "result": next(iter(results), None),
+        "result": next(iter(headline(claims)), None),
     }
-    draft: dict[str, Any] = {k: phrase_of(c, lang) if c else "" for k, c in picks.items()}
+    draft: dict[str, Any] = {k: phrase_of(c, lang, terms) if c else "" for k, c in picks.items()}
     result = picks["result"]
     if result is not None and draft["result"]:  # the headline figure the phrase left out
         shown = set(services.numbers_in(draft["result"]))
@@ -226,7 +225,7 @@ def write(state: PaperState, runtime: Runtime[Context]) -> dict[str, Any]:
         )
         stats: dict[str, int] = {}
     elif ctx.lean:
-        draft = composed_draft(claims, lang)
+        draft = composed_draft(claims, lang, services.glossary(ctx.settings.glossary))
         stats = {}
     else:
         try:
