@@ -85,10 +85,10 @@ def extractive_draft(
     return draft
 
 
-_LEAD = re.compile(
+_LEAD = re.compile(  # a connective, then "we propose" or the slot's own verb
     r"^(?:(?:然而|此外|因此|首先|最后)[，,]?\s*)?"
-    r"(?:在(?:这一|本|此)(?:项)?(?:工作|论文|文)中?[，,]?\s*)?(?:我们|本文)?(?:提出了?|引入了?)?"
-    r"(?:使用|采用|通过|解决了?|达成了?|实现了?|using|to address|achieving)?\s*",
+    r"(?:(?:在(?:这一|本|此)项?(?:工作|论文|文)中?[，,]?\s*)?(?:我们|本文)(?:提出了?|引入了?)"
+    r"|使用|采用|通过|解决了?|达成了?|实现了?|using|to address|achieving)?\s*",
     re.I,
 )
 
